@@ -1,0 +1,41 @@
+/* Control groups: find the hierarchies this host has (v1, hybrid or pure v2), make a
+ * cgroup for the container in each, apply its device rules and remove it afterwards.
+ */
+#ifndef PIECES_CGROUP_H
+#define PIECES_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include "config.h"
+
+#define CGROUP_MAX_HIERARCHIES 16
+
+struct cgroup_hierarchy {
+  char mountpoint[256];    /* where the host mounts it, e.g. /sys/fs/cgroup/memory */
+  char controllers[128];     /* "memory", "name=systemd", "" for cgroup2 */
+  bool v2;
+  char path[1024]; /* a process's cgroup in it, e.g. "/" or "/user.slice/x" */
+};
+
+struct cgroup_layout {
+  struct cgroup_hierarchy hierarchies[CGROUP_MAX_HIERARCHIES];
+  size_t count;
+};
+
+/* The hierarchies mounted on this host, with PID's cgroup in each ("self" for us). */
+int cgroup_read_layout (const char *pid, struct cgroup_layout *layout);
+
+/* The container's cgroups: one directory per hierarchy. */
+struct cgroup {
+  struct cgroup_layout layout; /* path of each entry is the container's cgroup */
+  bool created[CGROUP_MAX_HIERARCHIES];
+};
+
+/* Make the container's cgroup (spec->cgroups_path, or "pieces-ID" below the runtime's
+   own cgroup), move PID into it and apply the device rules. */
+int cgroup_create (const struct spec *spec, const char *id, pid_t pid, struct cgroup *cg);
+/* Remove what cgroup_create made; the processes in it must be gone. */
+void cgroup_destroy (struct cgroup *cg);
+
+#endif

@@ -1,0 +1,26 @@
+/* The container's first process, from clone() to execve().  Everything here runs in
+ * the new namespaces, before the user's program, with the rootfs still untrusted.
+ */
+#ifndef PIECES_INIT_H
+#define PIECES_INIT_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include "config.h"
+
+struct init_context {
+  struct spec *spec;
+  int sync_fd;        /* socket to the runtime parent, see sync.h */
+  sigset_t old_mask;  /* the signal mask to restore before exec */
+  int rootfd;         /* O_PATH fd of the rootfs, a bind mount of spec->root_path */
+  int procfd;         /* the container's own fresh procfs mount, -1 if none */
+  int devfd;          /* the container's /dev directory */
+  bool dev_is_tmpfs;  /* /dev is a tmpfs from the config's mounts, not the image's */
+  int host_devnull;   /* a detached bind of the host's /dev/null, taken before pivot */
+  bool devnull_attached; /* host_devnull was used for a mask and is attached now */
+};
+
+/* Run in the cloned child; never returns. */
+__attribute__ ((noreturn)) void init_main (struct init_context *ctx);
+
+#endif
