@@ -3,6 +3,7 @@
 #include "cleanup.h"
 #include "error.h"
 #include "init.h"
+#include "log.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -142,12 +143,27 @@ clone_init (struct container *c, const sigset_t *old_mask, int child_end)
   return 0;
 }
 
+/* `runc spec` lists ambient capabilities without inheritable ones; the kernel cannot
+   make those ambient.  runc and crun skip them; so do we, but not silently.  Said here,
+   in the runtime, because the init's stderr may already be the container's terminal. */
+static void
+warn_about_ambient (const struct process_spec *p)
+{
+  cap_mask_t impossible = p->cap_ambient & ~(p->cap_permitted & p->cap_inheritable);
+  if (impossible)
+    log_warning ("process.capabilities.ambient: ignoring capabilities that are not both "
+                 "permitted and inheritable (mask %#llx)",
+                 (unsigned long long) impossible);
+}
+
 int
 container_create (struct container *c, const sigset_t *old_mask)
 {
+  warn_about_ambient (&c->spec->process);
   int pair[2];
   c->pid = -1;
   c->pidfd = -1;
+  c->terminal = -1;
   c->cgroup.layout.count = 0;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return fail_errno ("create the sync socket");
@@ -159,6 +175,7 @@ container_create (struct container *c, const sigset_t *old_mask)
   close (steal_fd (&child_end));
   if (write_id_maps (c) < 0 || cgroup_create (c->spec, c->id, c->pid, &c->cgroup) < 0
       || sync_send (c->sync_fd, SYNC_GO) < 0
+      || (c->spec->process.terminal && (c->terminal = sync_receive_fd (c->sync_fd)) < 0)
       || sync_wait (c->sync_fd, SYNC_CREATED, &exit_code, &eof) < 0)
     goto fail;
   if (eof) {
@@ -201,4 +218,6 @@ container_destroy (struct container *c)
     close (steal_fd (&c->pidfd));
   if (c->sync_fd >= 0)
     close (steal_fd (&c->sync_fd));
+  if (c->terminal >= 0)
+    close (steal_fd (&c->terminal));
 }

@@ -15,6 +15,7 @@ struct container {
   pid_t pid;      /* the init, in the caller's pid namespace */
   int pidfd;      /* pins the init: signals never reach a recycled pid */
   int sync_fd;    /* our end of the sync socket */
+  int terminal;   /* pty master when process.terminal, else -1 */
   struct cgroup cgroup;
 };
 

@@ -11,6 +11,7 @@
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,8 @@ set_up_container (struct init_context *ctx)
   if (rootfs_prepare (ctx) < 0 || mounts_apply (ctx) < 0 || devices_finish (ctx) < 0
       || rootfs_enter (ctx) < 0 || rootfs_protect (ctx) < 0 || set_names (ctx->spec) < 0
       || apply_sysctl (ctx) < 0 || apply_oom_score_adj (ctx) < 0)
+    return -1;
+  if (ctx->spec->process.terminal && terminal_set_up (ctx) < 0)
     return -1;
   return sync_send (ctx->sync_fd, SYNC_CREATED);
 }

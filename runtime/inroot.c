@@ -68,15 +68,41 @@ inroot_open_parent (int rootfd, const char *path, char *leaf)
   return fd;
 }
 
-/* Create one directory level: mkdirat never follows a symlink in the last component,
-   so a dangling link planted there fails with EEXIST instead of creating on the host. */
+static int make_directories (int rootfd, const char *path, int depth);
+
+/* PREFIX exists as a dangling symlink: create what it points to, as mkdir -p through
+   a symlink does, but with the target read as a container path (inside the root). */
 static int
-make_directories (int rootfd, const char *path)
+make_symlink_target (int rootfd, int parent, const char *leaf, const char *prefix, int depth)
+{
+  char target[PATH_MAX], next[PATH_MAX];
+  struct stat st;
+  if (fstatat (parent, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK (st.st_mode))
+    return fail ("'%s' in the container exists but is not a directory", prefix);
+  ssize_t n = readlinkat (parent, leaf, target, sizeof target - 1);
+  if (n < 0)
+    return fail_errno ("read symlink '%s' in the container", prefix);
+  target[n] = '\0';
+  int len = (int) (strlen (prefix) - strlen (leaf));
+  int w = target[0] == '/' ? snprintf (next, sizeof next, "%s", target)
+                           : snprintf (next, sizeof next, "%.*s%s", len, prefix, target);
+  if (w < 0 || (size_t) w >= sizeof next)
+    return fail_with (ENAMETOOLONG, "symlink '%s' in the container", prefix);
+  return make_directories (rootfd, next, depth + 1);
+}
+
+/* mkdir -p inside the root.  mkdirat never follows a symlink in its last component,
+   so nothing is ever created outside the root; symlinks met on the way are followed
+   as the container would follow them. */
+static int
+make_directories (int rootfd, const char *path, int depth)
 {
   char prefix[PATH_MAX];
   size_t len = strlen (path);
   if (len >= sizeof prefix)
     return fail_with (ENAMETOOLONG, "'%s'", path);
+  if (depth > 40)
+    return fail_with (ELOOP, "create '%s' in the container", path);
   for (size_t i = 1; i <= len; i++) {
     if (i < len && path[i] != '/')
       continue;
@@ -91,8 +117,12 @@ make_directories (int rootfd, const char *path)
     _cleanup_close_ int parent = inroot_open_parent (rootfd, prefix, leaf);
     if (parent < 0)
       return -1;
-    if (mkdirat (parent, leaf, 0755) < 0 && errno != EEXIST)
+    if (mkdirat (parent, leaf, 0755) == 0)
+      continue;
+    if (errno != EEXIST)
       return fail_errno ("create directory '%s' in the container", prefix);
+    if (make_symlink_target (rootfd, parent, leaf, prefix, depth) < 0)
+      return -1;
   }
   return 0;
 }
@@ -118,9 +148,9 @@ inroot_make (int rootfd, const char *path, bool directory)
   if (fd < 0 && errno == ENOENT) {
     char parent[PATH_MAX], leaf[NAME_MAX + 1];
     if (directory)
-      fd = make_directories (rootfd, path);
+      fd = make_directories (rootfd, path, 0);
     else if (split_path (path, parent, sizeof parent, leaf) == 0
-             && make_directories (rootfd, parent) == 0)
+             && make_directories (rootfd, parent, 0) == 0)
       fd = make_file (rootfd, path);
     if (fd < 0)
       return -1;

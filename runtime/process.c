@@ -8,7 +8,6 @@
 #include "cleanup.h"
 #include "error.h"
 #include "inroot.h"
-#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -89,13 +88,8 @@ set_capabilities (const struct process_spec *p)
   if (cap_reset_ambient () < 0)
     return fail_errno ("process.capabilities.ambient: reset");
   /* The kernel lets a capability be ambient only if it is also permitted and
-     inheritable.  `runc spec` lists ambient ones without inheritable ones; runc and
-     crun skip those, and so do we, but not silently. */
+     inheritable; container_create() has warned about the others. */
   cap_mask_t allowed = p->cap_permitted & p->cap_inheritable;
-  if (p->cap_ambient & ~allowed)
-    log_warning ("process.capabilities.ambient: ignoring capabilities that are not both "
-                 "permitted and inheritable (mask %#llx)",
-                 (unsigned long long) (p->cap_ambient & ~allowed));
   for (cap_value_t cap = 0; cap < (cap_value_t) cap_max_bits (); cap++)
     if ((p->cap_ambient & allowed & (1ULL << cap)) && cap_set_ambient (cap, CAP_SET) < 0)
       return fail_errno ("process.capabilities.ambient: raise %s", cap_to_name (cap));

@@ -13,6 +13,7 @@ enum sync_type {
   SYNC_CREATED,    /* init -> runtime: everything is ready, waiting for start */
   SYNC_START,      /* runtime -> init: exec the user's program */
   SYNC_ERROR,      /* init -> runtime: setup failed; text holds the message */
+  SYNC_TERMINAL,   /* init -> runtime: the pty master, as SCM_RIGHTS */
 };
 
 struct sync_message {
@@ -23,6 +24,10 @@ struct sync_message {
 };
 
 int sync_send (int fd, enum sync_type type);
+/* Send a SYNC_TERMINAL message carrying FD_TO_SEND. */
+int sync_send_fd (int fd, int fd_to_send);
+/* Wait for a SYNC_TERMINAL message and return the fd it carries (close-on-exec). */
+int sync_receive_fd (int fd);
 /* Send the recorded error (error.h) to the runtime. */
 void sync_send_error (int fd, int exit_code);
 /* Wait for a message of type EXPECTED.  A SYNC_ERROR is turned into the recorded
