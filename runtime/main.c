@@ -6,7 +6,9 @@
 #include "commands.h"
 #include "error.h"
 #include "log.h"
+#include "sealed_exe.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,10 +19,11 @@ struct command {
   const char *name;
   int (*run) (const struct global_options *g, int argc, char **argv);
   const char *summary;
+  bool starts_processes; /* makes processes that run in a container */
 };
 
 static const struct command commands[] = {
-  { "run", cmd_run, "run a container in the foreground: run [--bundle DIR] ID" },
+  { "run", cmd_run, "run a container in the foreground: run [--bundle DIR] ID", true },
 };
 
 static void
@@ -104,9 +107,16 @@ main (int argc, char **argv)
     print_usage (stderr);
     return 1;
   }
+  const struct command *cmd = NULL;
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     if (strcmp (argv[first], commands[i].name) == 0)
-      return commands[i].run (&g, argc - first, argv + first);
+      cmd = &commands[i];
+  /* Before any process of a container can exist, and so before anything is parsed
+     from the bundle. */
+  if ((cmd == NULL || cmd->starts_processes) && sealed_exe_ensure (argv) < 0)
+    goto error;
+  if (cmd)
+    return cmd->run (&g, argc - first, argv + first);
   return cmd_run_bundle (&g, argc - first, argv + first);
 error:
   log_error ("%s", error_message ());
