@@ -16,7 +16,10 @@ HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack
 # snprintf truncation is deliberate where we bound what a hostile config can print;
 # where a cut would change meaning, the return value is checked.
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-       -Wno-unused-parameter -Wno-format-truncation
+       -Wno-unused-parameter $(NO_FORMAT_TRUNCATION)
+# gcc only: clang has no such warning and would reject the flag.
+NO_FORMAT_TRUNCATION := $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null \
+                          >/dev/null 2>&1 && echo -Wno-format-truncation)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) -Wl,--as-needed $(LDFLAGS)
 

@@ -7,6 +7,6 @@
 #include <stddef.h>
 
 /* Resolve ARG to an absolute bundle directory in OUT. */
-int bundle_resolve (const char *arg, char *out, size_t size);
+int bundle_resolve(const char *arg, char *out, size_t size);
 
 #endif

@@ -12,8 +12,8 @@
 #define CGROUP_MAX_HIERARCHIES 16
 
 struct cgroup_hierarchy {
-  char mountpoint[256];    /* where the host mounts it, e.g. /sys/fs/cgroup/memory */
-  char controllers[128];     /* "memory", "name=systemd", "" for cgroup2 */
+  char mountpoint[256];  /* where the host mounts it, e.g. /sys/fs/cgroup/memory */
+  char controllers[128]; /* "memory", "name=systemd", "" for cgroup2 */
   bool v2;
   char path[1024]; /* a process's cgroup in it, e.g. "/" or "/user.slice/x" */
 };
@@ -24,7 +24,7 @@ struct cgroup_layout {
 };
 
 /* The hierarchies mounted on this host, with PID's cgroup in each ("self" for us). */
-int cgroup_read_layout (const char *pid, struct cgroup_layout *layout);
+int cgroup_read_layout(const char *pid, struct cgroup_layout *layout);
 
 /* The container's cgroups: one directory per hierarchy. */
 struct cgroup {
@@ -34,8 +34,8 @@ struct cgroup {
 
 /* Make the container's cgroup (spec->cgroups_path, or "pieces-ID" below the runtime's
    own cgroup), move PID into it and apply the device rules. */
-int cgroup_create (const struct spec *spec, const char *id, pid_t pid, struct cgroup *cg);
+int cgroup_create(const struct spec *spec, const char *id, pid_t pid, struct cgroup *cg);
 /* Remove what cgroup_create made; the processes in it must be gone. */
-void cgroup_destroy (struct cgroup *cg);
+void cgroup_destroy(struct cgroup *cg);
 
 #endif

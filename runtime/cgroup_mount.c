@@ -16,59 +16,59 @@
 
 /* A detached bind mount of hierarchy H's cgroup directory, with the entry's flags. */
 static int
-bind_hierarchy (const struct cgroup_hierarchy *h, const struct mount_options *opts)
+bind_hierarchy(const struct cgroup_hierarchy *h, const struct mount_options *opts)
 {
   char dir[PATH_MAX * 2];
-  snprintf (dir, sizeof dir, "%s%s", h->mountpoint, h->path);
-  _cleanup_close_ int mnt = open_tree (AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  snprintf(dir, sizeof dir, "%s%s", h->mountpoint, h->path);
+  _cleanup_close_ int mnt = open_tree(AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (mnt < 0)
-    return fail_errno ("bind cgroup '%s'", dir);
-  struct mount_attr attr = { .attr_set = opts->attr_set, .attr_clr = opts->attr_clear };
-  if (mount_setattr (mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-    return fail_errno ("set attributes of cgroup mount '%s'", dir);
-  return steal_fd (&mnt);
+    return fail_errno("bind cgroup '%s'", dir);
+  struct mount_attr attr = {.attr_set = opts->attr_set, .attr_clr = opts->attr_clear};
+  if (mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return fail_errno("set attributes of cgroup mount '%s'", dir);
+  return steal_fd(&mnt);
 }
 
 static const char *
-basename_of (const char *path)
+basename_of(const char *path)
 {
-  const char *slash = strrchr (path, '/');
+  const char *slash = strrchr(path, '/');
   return slash ? slash + 1 : path;
 }
 
 int
-cgroup_mount_apply (int rootfd, const struct mount_entry *m)
+cgroup_mount_apply(int rootfd, const struct mount_entry *m)
 {
   struct cgroup_layout layout;
-  if (cgroup_read_layout ("self", &layout) < 0)
+  if (cgroup_read_layout("self", &layout) < 0)
     return -1;
   if (layout.count == 1 && layout.hierarchies[0].v2) {
-    _cleanup_close_ int mnt = bind_hierarchy (&layout.hierarchies[0], &m->options);
-    return mnt < 0 ? -1 : mounts_attach (rootfd, mnt, m->destination, true);
+    _cleanup_close_ int mnt = bind_hierarchy(&layout.hierarchies[0], &m->options);
+    return mnt < 0 ? -1 : mounts_attach(rootfd, mnt, m->destination, true);
   }
 
   /* v1 or hybrid: a small tmpfs holds one directory per hierarchy. */
-  char *data[] = { "mode=755", "size=64k" };
+  char *data[] = {"mode=755", "size=64k"};
   struct mount_options tmpfs_opts = {
-    .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-    .data = data,
-    .n_data = 2,
+      .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+      .data = data,
+      .n_data = 2,
   };
-  _cleanup_close_ int tmpfs = mounts_new_fs ("tmpfs", "cgroup", &tmpfs_opts);
+  _cleanup_close_ int tmpfs = mounts_new_fs("tmpfs", "cgroup", &tmpfs_opts);
   /* Attach the tmpfs first: older kernels cannot mount onto a detached tree. */
-  if (tmpfs < 0 || mounts_attach (rootfd, tmpfs, m->destination, true) < 0)
+  if (tmpfs < 0 || mounts_attach(rootfd, tmpfs, m->destination, true) < 0)
     return -1;
   for (size_t i = 0; i < layout.count; i++) {
     const struct cgroup_hierarchy *h = &layout.hierarchies[i];
-    const char *name = basename_of (h->mountpoint);
-    _cleanup_close_ int mnt = bind_hierarchy (h, &m->options);
-    if (mnt < 0 || mounts_attach (tmpfs, mnt, name, true) < 0)
+    const char *name = basename_of(h->mountpoint);
+    _cleanup_close_ int mnt = bind_hierarchy(h, &m->options);
+    if (mnt < 0 || mounts_attach(tmpfs, mnt, name, true) < 0)
       return -1;
   }
   if (m->options.attr_set & MOUNT_ATTR_RDONLY) {
-    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-    if (mount_setattr (tmpfs, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-      return fail_errno ("make the cgroup tmpfs read-only");
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_setattr(tmpfs, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+      return fail_errno("make the cgroup tmpfs read-only");
   }
   return 0;
 }

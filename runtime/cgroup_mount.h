@@ -8,6 +8,6 @@
 
 /* Mount entry M under ROOTFD; runs in the container's init before pivot_root, after
    the parent moved it into its cgroups. */
-int cgroup_mount_apply (int rootfd, const struct mount_entry *m);
+int cgroup_mount_apply(int rootfd, const struct mount_entry *m);
 
 #endif

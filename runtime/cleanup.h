@@ -14,42 +14,42 @@
 #include <dirent.h>
 
 static inline void
-cleanup_free (void *p)
+cleanup_free(void *p)
 {
-  free (*(void **) p);
+  free(*(void **)p);
 }
 
 static inline void
-cleanup_close (int *fd)
+cleanup_close(int *fd)
 {
   if (*fd >= 0) {
     int saved = errno;
-    close (*fd);
+    close(*fd);
     errno = saved;
   }
 }
 
 static inline void
-cleanup_fclose (FILE **f)
+cleanup_fclose(FILE **f)
 {
   if (*f)
-    fclose (*f);
+    fclose(*f);
 }
 
 static inline void
-cleanup_closedir (DIR **d)
+cleanup_closedir(DIR **d)
 {
   if (*d)
-    closedir (*d);
+    closedir(*d);
 }
 
-#define _cleanup_free_ __attribute__ ((cleanup (cleanup_free)))
-#define _cleanup_close_ __attribute__ ((cleanup (cleanup_close)))
-#define _cleanup_fclose_ __attribute__ ((cleanup (cleanup_fclose)))
-#define _cleanup_closedir_ __attribute__ ((cleanup (cleanup_closedir)))
+#define _cleanup_free_     __attribute__((cleanup(cleanup_free)))
+#define _cleanup_close_    __attribute__((cleanup(cleanup_close)))
+#define _cleanup_fclose_   __attribute__((cleanup(cleanup_fclose)))
+#define _cleanup_closedir_ __attribute__((cleanup(cleanup_closedir)))
 
 static inline int
-steal_fd (int *fd)
+steal_fd(int *fd)
 {
   int ret = *fd;
   *fd = -1;
@@ -57,12 +57,12 @@ steal_fd (int *fd)
 }
 
 static inline void *
-steal_pointer_impl (void **p)
+steal_pointer_impl(void **p)
 {
   void *ret = *p;
   *p = NULL;
   return ret;
 }
-#define steal_pointer(pp) steal_pointer_impl ((void **) (pp))
+#define steal_pointer(pp) steal_pointer_impl((void **)(pp))
 
 #endif

@@ -12,8 +12,8 @@ struct global_options {
 };
 
 /* Each returns the process exit status. */
-int cmd_run (const struct global_options *g, int argc, char **argv);
+int cmd_run(const struct global_options *g, int argc, char **argv);
 /* `pieces-run BUNDLE [COMMAND...]`: run a bundle in the foreground. */
-int cmd_run_bundle (const struct global_options *g, int argc, char **argv);
+int cmd_run_bundle(const struct global_options *g, int argc, char **argv);
 
 #endif

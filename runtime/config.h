@@ -15,10 +15,10 @@
 #include <jansson.h>
 
 /* Limits on what a bundle controls (the bundle may be hostile). */
-#define CONFIG_MAX_BYTES (4 * 1024 * 1024)
-#define CONFIG_MAX_DEPTH 64
+#define CONFIG_MAX_BYTES  (4 * 1024 * 1024)
+#define CONFIG_MAX_DEPTH  64
 #define CONFIG_MAX_MOUNTS 1024
-#define CONFIG_MAX_ARRAY 65536
+#define CONFIG_MAX_ARRAY  65536
 
 enum namespace_type {
   NS_PID,
@@ -39,8 +39,8 @@ struct namespace_request {
 
 /* A mount option list, classified once at load time so mounting does no parsing. */
 struct mount_options {
-  uint64_t attr_set;   /* MOUNT_ATTR_* to set (rdonly, nosuid, nodev, noexec, atime...) */
-  uint64_t attr_clear; /* MOUNT_ATTR_* to clear (rw, suid, dev, exec, atime family) */
+  uint64_t attr_set;         /* MOUNT_ATTR_* to set (rdonly, nosuid, nodev, noexec, atime...) */
+  uint64_t attr_clear;       /* MOUNT_ATTR_* to clear (rw, suid, dev, exec, atime family) */
   unsigned long propagation; /* MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE or 0 */
   bool propagation_recursive; /* an r-form: rshared, rslave, rprivate, runbindable */
   bool bind;                  /* bind or rbind */
@@ -72,8 +72,8 @@ struct rlimit_entry {
 typedef uint64_t cap_mask_t;
 
 struct device_node {
-  char *path;   /* absolute path under /dev */
-  char type;    /* 'c', 'b', 'u' (= c), 'p' */
+  char *path; /* absolute path under /dev */
+  char type;  /* 'c', 'b', 'u' (= c), 'p' */
   int64_t major, minor;
   bool has_mode, has_uid, has_gid;
   mode_t file_mode;
@@ -83,10 +83,10 @@ struct device_node {
 
 struct device_rule {
   bool allow;
-  char type;          /* 'a', 'c' or 'b' */
-  int64_t major;      /* -1 for any */
-  int64_t minor;      /* -1 for any */
-  char access[4];     /* some of "rwm" */
+  char type;      /* 'a', 'c' or 'b' */
+  int64_t major;  /* -1 for any */
+  int64_t minor;  /* -1 for any */
+  char access[4]; /* some of "rwm" */
 };
 
 struct hook {
@@ -125,9 +125,9 @@ struct process_spec {
 };
 
 struct spec {
-  char *bundle;       /* absolute path of the bundle directory */
+  char *bundle; /* absolute path of the bundle directory */
   char *oci_version;
-  char *root_path;    /* absolute: resolved against the bundle */
+  char *root_path; /* absolute: resolved against the bundle */
   bool root_readonly;
   char *hostname;
   char *domainname;
@@ -161,13 +161,13 @@ struct spec {
 
 /* Read BUNDLE/config.json and validate it.  On failure the recorded error names the
    JSON path.  The result is freed with spec_free(). */
-int spec_load (const char *bundle_dir, struct spec **out);
-void spec_free (struct spec *spec);
+int spec_load(const char *bundle_dir, struct spec **out);
+void spec_free(struct spec *spec);
 
 /* Replace process.args with ARGV (the COMMAND of `pieces-run BUNDLE COMMAND...`). */
-int spec_override_args (struct spec *spec, char *const *argv, int argc);
+int spec_override_args(struct spec *spec, char *const *argv, int argc);
 
 /* Name of a namespace type as the spec spells it ("pid", "network", ...). */
-const char *namespace_type_name (enum namespace_type type);
+const char *namespace_type_name(enum namespace_type type);
 
 #endif

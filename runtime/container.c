@@ -4,6 +4,7 @@
 #include "error.h"
 #include "init.h"
 #include "log.h"
+#include "lsm.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -19,15 +20,15 @@
 #include <unistd.h>
 
 static const int clone_flag[NS_COUNT] = {
-  [NS_PID] = CLONE_NEWPID,   [NS_NETWORK] = CLONE_NEWNET, [NS_MOUNT] = CLONE_NEWNS,
-  [NS_IPC] = CLONE_NEWIPC,   [NS_UTS] = CLONE_NEWUTS,     [NS_USER] = CLONE_NEWUSER,
-  [NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = CLONE_NEWTIME,
+    [NS_PID] = CLONE_NEWPID,       [NS_NETWORK] = CLONE_NEWNET, [NS_MOUNT] = CLONE_NEWNS,
+    [NS_IPC] = CLONE_NEWIPC,       [NS_UTS] = CLONE_NEWUTS,     [NS_USER] = CLONE_NEWUSER,
+    [NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = CLONE_NEWTIME,
 };
 
 /* Namespaces to make at clone time.  A new cgroup namespace is made later by the init,
    once it sits in its own cgroup, so that this cgroup becomes its root. */
 static uint64_t
-new_namespace_flags (const struct spec *spec)
+new_namespace_flags(const struct spec *spec)
 {
   uint64_t flags = 0;
   for (int t = 0; t < NS_COUNT; t++)
@@ -39,105 +40,110 @@ new_namespace_flags (const struct spec *spec)
 /* Join the namespaces given by path, user namespace first so it owns the rest.  The
    pid namespace is joined by the parent (it applies to children only). */
 static int
-join_namespaces (const struct spec *spec)
+join_namespaces(const struct spec *spec)
 {
-  static const enum namespace_type order[]
-      = { NS_USER, NS_IPC, NS_UTS, NS_NETWORK, NS_CGROUP, NS_TIME, NS_MOUNT };
+  static const enum namespace_type order[] = {NS_USER,   NS_IPC,  NS_UTS,  NS_NETWORK,
+                                              NS_CGROUP, NS_TIME, NS_MOUNT};
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
     const struct namespace_request *ns = &spec->namespaces[order[i]];
     if (!ns->requested || ns->path == NULL)
       continue;
-    _cleanup_close_ int fd = open (ns->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || setns (fd, clone_flag[order[i]]) < 0)
-      return fail_errno ("linux.namespaces: join %s namespace '%s'",
-                         namespace_type_name (order[i]), ns->path);
+    _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, clone_flag[order[i]]) < 0)
+      return fail_errno("linux.namespaces: join %s namespace '%s'",
+                        namespace_type_name(order[i]), ns->path);
   }
   return 0;
 }
 
 static int
-write_id_map (pid_t pid, const char *file, const struct id_mapping *maps, size_t n)
+write_id_map(pid_t pid, const char *file, const struct id_mapping *maps, size_t n)
 {
   char path[64], text[4096];
   size_t used = 0;
   for (size_t i = 0; i < n && used < sizeof text; i++)
-    used += snprintf (text + used, sizeof text - used, "%u %u %u\n", maps[i].container_id,
-                      maps[i].host_id, maps[i].size);
+    used += snprintf(text + used, sizeof text - used, "%u %u %u\n", maps[i].container_id,
+                     maps[i].host_id, maps[i].size);
   if (used >= sizeof text)
-    return fail ("%s: too many mappings", file);
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
-  _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write (fd, text, used) < 0)
-    return fail_errno ("write '%s'", path);
+    return fail("%s: too many mappings", file);
+  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, text, used) < 0)
+    return fail_errno("write '%s'", path);
   return 0;
 }
 
 static int
-write_id_maps (const struct container *c)
+write_id_maps(const struct container *c)
 {
   const struct spec *spec = c->spec;
   if (!spec->namespaces[NS_USER].requested || spec->namespaces[NS_USER].path)
     return 0;
-  if (spec->n_uid_mappings
-      && write_id_map (c->pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings) < 0)
-    return fail_context ("linux.uidMappings");
-  if (spec->n_gid_mappings
-      && write_id_map (c->pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings) < 0)
-    return fail_context ("linux.gidMappings");
+  if (spec->n_uid_mappings &&
+      write_id_map(c->pid, "uid_map", spec->uid_mappings, spec->n_uid_mappings) < 0)
+    return fail_context("linux.uidMappings");
+  if (spec->n_gid_mappings &&
+      write_id_map(c->pid, "gid_map", spec->gid_mappings, spec->n_gid_mappings) < 0)
+    return fail_context("linux.gidMappings");
   return 0;
 }
 
 /* Join a pid namespace by path for the clone only, then come back. */
 static int
-enter_pid_namespace (const struct spec *spec, int *saved)
+enter_pid_namespace(const struct spec *spec, int *saved)
 {
   *saved = -1;
   const char *path = spec->namespaces[NS_PID].path;
   if (!spec->namespaces[NS_PID].requested || path == NULL)
     return 0;
-  *saved = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (*saved < 0 || fd < 0 || setns (fd, CLONE_NEWPID) < 0)
-    return fail_errno ("linux.namespaces: join pid namespace '%s'", path);
+  *saved = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (*saved < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+    return fail_errno("linux.namespaces: join pid namespace '%s'", path);
   return 0;
 }
 
 static void
-leave_pid_namespace (int *saved)
+leave_pid_namespace(int *saved)
 {
   if (*saved >= 0) {
-    (void) setns (*saved, CLONE_NEWPID);
-    close (*saved);
+    (void)setns(*saved, CLONE_NEWPID);
+    close(*saved);
     *saved = -1;
   }
 }
 
 static int
-clone_init (struct container *c, const sigset_t *old_mask, int child_end)
+clone_init(struct container *c, const sigset_t *old_mask, int child_end)
 {
   int saved_pidns;
-  if (enter_pid_namespace (c->spec, &saved_pidns) < 0)
+  if (enter_pid_namespace(c->spec, &saved_pidns) < 0)
     return -1;
   int pidfd = -1;
   struct clone_args args = {
-    .flags = new_namespace_flags (c->spec) | CLONE_PIDFD,
-    .pidfd = (uint64_t) (uintptr_t) &pidfd,
-    .exit_signal = SIGCHLD,
+      .flags = new_namespace_flags(c->spec) | CLONE_PIDFD,
+      .pidfd = (uint64_t)(uintptr_t)&pidfd,
+      .exit_signal = SIGCHLD,
   };
-  pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
-    struct init_context ctx = { .spec = c->spec, .sync_fd = child_end, .old_mask = *old_mask,
-                                .rootfd = -1, .procfd = -1, .devfd = -1, .host_devnull = -1 };
-    close (c->sync_fd);
-    if (join_namespaces (c->spec) < 0) {
-      sync_send_error (child_end, 1);
-      _exit (1);
+    struct init_context ctx = {.spec = c->spec,
+                               .sync_fd = child_end,
+                               .old_mask = *old_mask,
+                               .rootfd = -1,
+                               .procfd = -1,
+                               .devfd = -1,
+                               .host_devnull = -1};
+    close(c->sync_fd);
+    if (join_namespaces(c->spec) < 0) {
+      sync_send_error(child_end, 1);
+      _exit(1);
     }
-    init_main (&ctx);
+    init_main(&ctx);
   }
-  leave_pid_namespace (&saved_pidns);
+  leave_pid_namespace(&saved_pidns);
   if (pid < 0)
-    return fail_errno ("clone the container process");
+    return fail_errno("clone the container process");
   c->pid = pid;
   c->pidfd = pidfd;
   return 0;
@@ -147,77 +153,80 @@ clone_init (struct container *c, const sigset_t *old_mask, int child_end)
    make those ambient.  runc and crun skip them; so do we, but not silently.  Said here,
    in the runtime, because the init's stderr may already be the container's terminal. */
 static void
-warn_about_ambient (const struct process_spec *p)
+warn_about_ambient(const struct process_spec *p)
 {
   cap_mask_t impossible = p->cap_ambient & ~(p->cap_permitted & p->cap_inheritable);
   if (impossible)
-    log_warning ("process.capabilities.ambient: ignoring capabilities that are not both "
-                 "permitted and inheritable (mask %#llx)",
-                 (unsigned long long) impossible);
+    log_warning("process.capabilities.ambient: ignoring capabilities that are not both "
+                "permitted and inheritable (mask %#llx)",
+                (unsigned long long)impossible);
 }
 
 int
-container_create (struct container *c, const sigset_t *old_mask)
+container_create(struct container *c, const sigset_t *old_mask)
 {
-  warn_about_ambient (&c->spec->process);
   int pair[2];
   c->pid = -1;
   c->pidfd = -1;
+  c->sync_fd = -1;
   c->terminal = -1;
   c->cgroup.layout.count = 0;
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-    return fail_errno ("create the sync socket");
+  warn_about_ambient(&c->spec->process);
+  if (lsm_check(c->spec) < 0)
+    return -1;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    return fail_errno("create the sync socket");
   c->sync_fd = pair[0];
   _cleanup_close_ int child_end = pair[1];
   int exit_code, eof;
-  if (clone_init (c, old_mask, child_end) < 0)
+  if (clone_init(c, old_mask, child_end) < 0)
     goto fail;
-  close (steal_fd (&child_end));
-  if (write_id_maps (c) < 0 || cgroup_create (c->spec, c->id, c->pid, &c->cgroup) < 0
-      || sync_send (c->sync_fd, SYNC_GO) < 0
-      || (c->spec->process.terminal && (c->terminal = sync_receive_fd (c->sync_fd)) < 0)
-      || sync_wait (c->sync_fd, SYNC_CREATED, &exit_code, &eof) < 0)
+  close(steal_fd(&child_end));
+  if (write_id_maps(c) < 0 || cgroup_create(c->spec, c->id, c->pid, &c->cgroup) < 0 ||
+      sync_send(c->sync_fd, SYNC_GO) < 0 ||
+      (c->spec->process.terminal && (c->terminal = sync_receive_fd(c->sync_fd)) < 0) ||
+      sync_wait(c->sync_fd, SYNC_CREATED, &exit_code, &eof) < 0)
     goto fail;
   if (eof) {
-    fail ("the container process exited during set-up");
+    fail("the container process exited during set-up");
     goto fail;
   }
   return 0;
 fail:
-  container_destroy (c);
+  container_destroy(c);
   return -1;
 }
 
 int
-container_start (struct container *c, int *exit_code)
+container_start(struct container *c, int *exit_code)
 {
   int eof;
   *exit_code = 1;
-  if (sync_send (c->sync_fd, SYNC_START) < 0)
+  if (sync_send(c->sync_fd, SYNC_START) < 0)
     return -1;
   /* End-of-file: the init's end closed at exec, the user's program runs. */
-  if (sync_wait (c->sync_fd, SYNC_START, exit_code, &eof) < 0)
+  if (sync_wait(c->sync_fd, SYNC_START, exit_code, &eof) < 0)
     return -1;
   return 0;
 }
 
 void
-container_destroy (struct container *c)
+container_destroy(struct container *c)
 {
   if (c->pid > 0) {
     if (c->pidfd >= 0)
-      syscall (SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+      syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
     else
-      kill (c->pid, SIGKILL);
-    while (waitpid (c->pid, NULL, 0) < 0 && errno == EINTR)
+      kill(c->pid, SIGKILL);
+    while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
       ;
     c->pid = -1;
   }
-  cgroup_destroy (&c->cgroup);
+  cgroup_destroy(&c->cgroup);
   if (c->pidfd >= 0)
-    close (steal_fd (&c->pidfd));
+    close(steal_fd(&c->pidfd));
   if (c->sync_fd >= 0)
-    close (steal_fd (&c->sync_fd));
+    close(steal_fd(&c->sync_fd));
   if (c->terminal >= 0)
-    close (steal_fd (&c->terminal));
+    close(steal_fd(&c->terminal));
 }

@@ -12,82 +12,82 @@ static int saved_errno;
 static int have_message;
 
 static int
-record (int errnum, const char *fmt, va_list ap)
+record(int errnum, const char *fmt, va_list ap)
 {
-  int len = vsnprintf (message, sizeof message, fmt, ap);
+  int len = vsnprintf(message, sizeof message, fmt, ap);
   if (len < 0)
     len = 0;
-  if (errnum != 0 && (size_t) len < sizeof message)
-    snprintf (message + len, sizeof message - len, ": %s", strerror (errnum));
+  if (errnum != 0 && (size_t)len < sizeof message)
+    snprintf(message + len, sizeof message - len, ": %s", strerror(errnum));
   saved_errno = errnum;
   have_message = 1;
   return -1;
 }
 
 int
-fail (const char *fmt, ...)
+fail(const char *fmt, ...)
 {
   va_list ap;
-  va_start (ap, fmt);
-  record (0, fmt, ap);
-  va_end (ap);
+  va_start(ap, fmt);
+  record(0, fmt, ap);
+  va_end(ap);
   return -1;
 }
 
 int
-fail_errno (const char *fmt, ...)
+fail_errno(const char *fmt, ...)
 {
   int errnum = errno;
   va_list ap;
-  va_start (ap, fmt);
-  record (errnum, fmt, ap);
-  va_end (ap);
+  va_start(ap, fmt);
+  record(errnum, fmt, ap);
+  va_end(ap);
   errno = errnum;
   return -1;
 }
 
 int
-fail_with (int errnum, const char *fmt, ...)
+fail_with(int errnum, const char *fmt, ...)
 {
   va_list ap;
-  va_start (ap, fmt);
-  record (errnum, fmt, ap);
-  va_end (ap);
+  va_start(ap, fmt);
+  record(errnum, fmt, ap);
+  va_end(ap);
   return -1;
 }
 
 int
-fail_context (const char *fmt, ...)
+fail_context(const char *fmt, ...)
 {
   char prefix[512];
   char old[sizeof message];
   va_list ap;
 
-  va_start (ap, fmt);
-  vsnprintf (prefix, sizeof prefix, fmt, ap);
-  va_end (ap);
-  snprintf (old, sizeof old, "%s", have_message ? message : "unknown error");
-  snprintf (message, sizeof message, "%s: %s", prefix, old);
+  va_start(ap, fmt);
+  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  va_end(ap);
+  snprintf(old, sizeof old, "%s", have_message ? message : "unknown error");
+  snprintf(message, sizeof message, "%s: %s", prefix, old);
   have_message = 1;
   return -1;
 }
 
 const char *
-error_message (void)
+error_message(void)
 {
   return have_message ? message : "unknown error";
 }
 
 int
-error_errno (void)
+error_errno(void)
 {
   return saved_errno;
 }
 
 void
-error_restore (const char *text, int errnum)
+error_restore(const char *text, int errnum)
 {
-  snprintf (message, sizeof message, "%s", text);
+  snprintf(message, sizeof message, "%s", text);
   saved_errno = errnum;
   have_message = 1;
 }

@@ -21,19 +21,19 @@
 #include <stdarg.h>
 
 /* Record a message; always returns -1. */
-int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Record a message followed by ": " and strerror(errno); always returns -1. */
-int fail_errno (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+int fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with an explicit errno value (for APIs that return it). */
-int fail_with (int errnum, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+int fail_with(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prefix the recorded message with more context; always returns -1. */
-int fail_context (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The recorded message, or "unknown error" if none. */
-const char *error_message (void);
+const char *error_message(void);
 /* The errno saved with the last fail_errno/fail_with, or 0. */
-int error_errno (void);
+int error_errno(void);
 /* Replace the recorded message (used when it arrives from the container process). */
-void error_restore (const char *message, int errnum);
+void error_restore(const char *message, int errnum);
 
 #endif

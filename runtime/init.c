@@ -25,109 +25,109 @@
 #include <unistd.h>
 
 static int
-set_names (const struct spec *spec)
+set_names(const struct spec *spec)
 {
-  if (spec->hostname && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
-    return fail_errno ("hostname: set '%s'", spec->hostname);
-  if (spec->domainname && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
-    return fail_errno ("domainname: set '%s'", spec->domainname);
+  if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+    return fail_errno("hostname: set '%s'", spec->hostname);
+  if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+    return fail_errno("domainname: set '%s'", spec->domainname);
   return 0;
 }
 
 /* Open a file below the container's own procfs, never following a symlink, so that a
    fake /proc in the image cannot redirect our writes (CVE-2025-52881). */
 static int
-open_in_proc (struct init_context *ctx, const char *path)
+open_in_proc(struct init_context *ctx, const char *path)
 {
   if (ctx->procfd < 0)
-    return fail ("'/proc/%s': the config mounts no /proc", path);
+    return fail("'/proc/%s': the config mounts no /proc", path);
   struct open_how how = {
-    .flags = O_WRONLY | O_CLOEXEC,
-    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+      .flags = O_WRONLY | O_CLOEXEC,
+      .resolve =
+          RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
   };
-  int fd = (int) syscall (SYS_openat2, ctx->procfd, path, &how, sizeof how);
+  int fd = (int)syscall(SYS_openat2, ctx->procfd, path, &how, sizeof how);
   if (fd < 0)
-    return fail_errno ("open '/proc/%s'", path);
+    return fail_errno("open '/proc/%s'", path);
   return fd;
 }
 
 static int
-write_proc (struct init_context *ctx, const char *path, const char *value)
+write_proc(struct init_context *ctx, const char *path, const char *value)
 {
-  _cleanup_close_ int fd = open_in_proc (ctx, path);
+  _cleanup_close_ int fd = open_in_proc(ctx, path);
   if (fd < 0)
     return -1;
-  if (write (fd, value, strlen (value)) < 0)
-    return fail_errno ("write '%s' to '/proc/%s'", value, path);
+  if (write(fd, value, strlen(value)) < 0)
+    return fail_errno("write '%s' to '/proc/%s'", value, path);
   return 0;
 }
 
 static int
-apply_sysctl (struct init_context *ctx)
+apply_sysctl(struct init_context *ctx)
 {
   const struct spec *spec = ctx->spec;
   for (size_t i = 0; i < spec->n_sysctl; i++) {
     char path[512];
-    snprintf (path, sizeof path, "sys/%s", spec->sysctl_keys[i]);
+    snprintf(path, sizeof path, "sys/%s", spec->sysctl_keys[i]);
     for (char *p = path + 4; *p; p++)
       if (*p == '.')
         *p = '/';
-    if (write_proc (ctx, path, spec->sysctl_values[i]) < 0)
-      return fail_context ("linux.sysctl.%s", spec->sysctl_keys[i]);
+    if (write_proc(ctx, path, spec->sysctl_values[i]) < 0)
+      return fail_context("linux.sysctl.%s", spec->sysctl_keys[i]);
   }
   return 0;
 }
 
 static int
-apply_oom_score_adj (struct init_context *ctx)
+apply_oom_score_adj(struct init_context *ctx)
 {
   const struct process_spec *p = &ctx->spec->process;
   if (!p->has_oom_score_adj)
     return 0;
   char path[64], value[16];
-  snprintf (path, sizeof path, "%d/oom_score_adj", (int) getpid ());
-  snprintf (value, sizeof value, "%d", p->oom_score_adj);
-  if (write_proc (ctx, path, value) < 0)
-    return fail_context ("process.oomScoreAdj");
+  snprintf(path, sizeof path, "%d/oom_score_adj", (int)getpid());
+  snprintf(value, sizeof value, "%d", p->oom_score_adj);
+  if (write_proc(ctx, path, value) < 0)
+    return fail_context("process.oomScoreAdj");
   return 0;
 }
 
 /* Everything from the namespaces to the waiting point before exec. */
 static int
-set_up_container (struct init_context *ctx)
+set_up_container(struct init_context *ctx)
 {
   int exit_code, eof;
-  if (sync_wait (ctx->sync_fd, SYNC_GO, &exit_code, &eof) < 0)
+  if (sync_wait(ctx->sync_fd, SYNC_GO, &exit_code, &eof) < 0)
     return -1;
   if (eof)
-    return fail ("the runtime went away");
-  if (ctx->spec->namespaces[NS_CGROUP].requested && !ctx->spec->namespaces[NS_CGROUP].path
-      && unshare (CLONE_NEWCGROUP) < 0)
-    return fail_errno ("linux.namespaces: new cgroup namespace");
-  if (rootfs_prepare (ctx) < 0 || mounts_apply (ctx) < 0 || devices_finish (ctx) < 0
-      || rootfs_enter (ctx) < 0 || rootfs_protect (ctx) < 0 || set_names (ctx->spec) < 0
-      || apply_sysctl (ctx) < 0 || apply_oom_score_adj (ctx) < 0)
+    return fail("the runtime went away");
+  if (ctx->spec->namespaces[NS_CGROUP].requested && !ctx->spec->namespaces[NS_CGROUP].path &&
+      unshare(CLONE_NEWCGROUP) < 0)
+    return fail_errno("linux.namespaces: new cgroup namespace");
+  if (rootfs_prepare(ctx) < 0 || mounts_apply(ctx) < 0 || devices_finish(ctx) < 0 ||
+      rootfs_enter(ctx) < 0 || rootfs_protect(ctx) < 0 || set_names(ctx->spec) < 0 ||
+      apply_sysctl(ctx) < 0 || apply_oom_score_adj(ctx) < 0)
     return -1;
-  if (ctx->spec->process.terminal && terminal_set_up (ctx) < 0)
+  if (ctx->spec->process.terminal && terminal_set_up(ctx) < 0)
     return -1;
-  return sync_send (ctx->sync_fd, SYNC_CREATED);
+  return sync_send(ctx->sync_fd, SYNC_CREATED);
 }
 
 void
-init_main (struct init_context *ctx)
+init_main(struct init_context *ctx)
 {
   int exit_code = 1, eof = 0;
   /* Not dumpable: other processes in the container cannot ptrace us or open our
      /proc/PID files (and through them the runtime binary) before exec. */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  umask (0);
-  if (set_up_container (ctx) < 0
-      || sync_wait (ctx->sync_fd, SYNC_START, &exit_code, &eof) < 0)
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  umask(0);
+  if (set_up_container(ctx) < 0 || sync_wait(ctx->sync_fd, SYNC_START, &exit_code, &eof) < 0)
     goto fail;
   if (eof)
-    _exit (1); /* the runtime gave up (e.g. a failed hook); it reports why */
-  process_exec (ctx, &exit_code);
+    _exit(1); /* the runtime gave up (e.g. a failed hook); it reports why */
+  process_exec(ctx, &exit_code);
 fail:
-  sync_send_error (ctx->sync_fd, exit_code);
-  _exit (exit_code);
+  sync_send_error(ctx->sync_fd, exit_code);
+  _exit(exit_code);
 }

@@ -10,17 +10,17 @@
 
 struct init_context {
   struct spec *spec;
-  int sync_fd;        /* socket to the runtime parent, see sync.h */
-  sigset_t old_mask;  /* the signal mask to restore before exec */
-  int rootfd;         /* O_PATH fd of the rootfs, a bind mount of spec->root_path */
-  int procfd;         /* the container's own fresh procfs mount, -1 if none */
-  int devfd;          /* the container's /dev directory */
-  bool dev_is_tmpfs;  /* /dev is a tmpfs from the config's mounts, not the image's */
-  int host_devnull;   /* a detached bind of the host's /dev/null, taken before pivot */
+  int sync_fd;           /* socket to the runtime parent, see sync.h */
+  sigset_t old_mask;     /* the signal mask to restore before exec */
+  int rootfd;            /* O_PATH fd of the rootfs, a bind mount of spec->root_path */
+  int procfd;            /* the container's own fresh procfs mount, -1 if none */
+  int devfd;             /* the container's /dev directory */
+  bool dev_is_tmpfs;     /* /dev is a tmpfs from the config's mounts, not the image's */
+  int host_devnull;      /* a detached bind of the host's /dev/null, taken before pivot */
   bool devnull_attached; /* host_devnull was used for a mask and is attached now */
 };
 
 /* Run in the cloned child; never returns. */
-__attribute__ ((noreturn)) void init_main (struct init_context *ctx);
+__attribute__((noreturn)) void init_main(struct init_context *ctx);
 
 #endif

@@ -12,10 +12,10 @@
 enum log_format { LOG_FORMAT_TEXT, LOG_FORMAT_JSON };
 
 /* Set up logging; path may be NULL (stderr only). Returns -1 on failure. */
-int log_open (const char *path, enum log_format format, bool debug);
-void log_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-void log_warning (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-void log_debug (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-bool log_debug_enabled (void);
+int log_open(const char *path, enum log_format format, bool debug);
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool log_debug_enabled(void);
 
 #endif

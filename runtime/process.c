@@ -25,124 +25,124 @@
 /* The working directory is opened inside the root, so a leaked or hostile path cannot
    leave the container (CVE-2024-21626); getcwd() double-checks it is reachable. */
 static int
-enter_cwd (struct init_context *ctx)
+enter_cwd(struct init_context *ctx)
 {
   const char *cwd = ctx->spec->process.cwd ? ctx->spec->process.cwd : "/";
-  _cleanup_close_ int fd = inroot_open (ctx->rootfd, cwd, O_PATH | O_DIRECTORY, 0);
+  _cleanup_close_ int fd = inroot_open(ctx->rootfd, cwd, O_PATH | O_DIRECTORY, 0);
   if (fd < 0 && errno == ENOENT) {
     /* runc and crun create a missing cwd; do the same, inside the root. */
-    fd = inroot_make (ctx->rootfd, cwd, true);
+    fd = inroot_make(ctx->rootfd, cwd, true);
     if (fd < 0)
-      return fail_context ("process.cwd");
+      return fail_context("process.cwd");
   }
-  if (fd < 0 || fchdir (fd) < 0)
-    return fail_errno ("process.cwd: enter '%s'", cwd);
+  if (fd < 0 || fchdir(fd) < 0)
+    return fail_errno("process.cwd: enter '%s'", cwd);
   char buf[PATH_MAX];
-  if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
-    return fail ("process.cwd: '%s' is outside the container", cwd);
+  if (getcwd(buf, sizeof buf) == NULL || buf[0] != '/')
+    return fail("process.cwd: '%s' is outside the container", cwd);
   return 0;
 }
 
 static int
-apply_rlimits (const struct process_spec *p)
+apply_rlimits(const struct process_spec *p)
 {
   for (size_t i = 0; i < p->n_rlimits; i++) {
-    struct rlimit lim = { p->rlimits[i].soft, p->rlimits[i].hard };
-    if (setrlimit (p->rlimits[i].resource, &lim) < 0)
-      return fail_errno ("process.rlimits[%zu]: set soft %llu hard %llu", i,
-                         (unsigned long long) lim.rlim_cur, (unsigned long long) lim.rlim_max);
+    struct rlimit lim = {p->rlimits[i].soft, p->rlimits[i].hard};
+    if (setrlimit(p->rlimits[i].resource, &lim) < 0)
+      return fail_errno("process.rlimits[%zu]: set soft %llu hard %llu", i,
+                        (unsigned long long)lim.rlim_cur, (unsigned long long)lim.rlim_max);
   }
   return 0;
 }
 
 static int
-drop_bounding_set (const struct process_spec *p)
+drop_bounding_set(const struct process_spec *p)
 {
-  for (cap_value_t cap = 0; cap < (cap_value_t) cap_max_bits (); cap++)
-    if (!(p->cap_bounding & (1ULL << cap)) && cap_drop_bound (cap) < 0)
-      return fail_errno ("process.capabilities.bounding: drop %s", cap_to_name (cap));
+  for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
+    if (!(p->cap_bounding & (1ULL << cap)) && cap_drop_bound(cap) < 0)
+      return fail_errno("process.capabilities.bounding: drop %s", cap_to_name(cap));
   return 0;
 }
 
 static void
-set_flag_from_mask (cap_t caps, cap_flag_t flag, cap_mask_t mask)
+set_flag_from_mask(cap_t caps, cap_flag_t flag, cap_mask_t mask)
 {
-  for (cap_value_t cap = 0; cap < (cap_value_t) cap_max_bits (); cap++)
+  for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
     if (mask & (1ULL << cap))
-      cap_set_flag (caps, flag, 1, &cap, CAP_SET);
+      cap_set_flag(caps, flag, 1, &cap, CAP_SET);
 }
 
 static int
-set_capabilities (const struct process_spec *p)
+set_capabilities(const struct process_spec *p)
 {
-  cap_t caps = cap_init ();
+  cap_t caps = cap_init();
   if (caps == NULL)
-    return fail_errno ("allocate capabilities");
-  set_flag_from_mask (caps, CAP_EFFECTIVE, p->cap_effective);
-  set_flag_from_mask (caps, CAP_PERMITTED, p->cap_permitted);
-  set_flag_from_mask (caps, CAP_INHERITABLE, p->cap_inheritable);
-  int r = cap_set_proc (caps);
-  cap_free (caps);
+    return fail_errno("allocate capabilities");
+  set_flag_from_mask(caps, CAP_EFFECTIVE, p->cap_effective);
+  set_flag_from_mask(caps, CAP_PERMITTED, p->cap_permitted);
+  set_flag_from_mask(caps, CAP_INHERITABLE, p->cap_inheritable);
+  int r = cap_set_proc(caps);
+  cap_free(caps);
   if (r < 0)
-    return fail_errno ("process.capabilities: set effective, permitted and inheritable");
-  if (cap_reset_ambient () < 0)
-    return fail_errno ("process.capabilities.ambient: reset");
+    return fail_errno("process.capabilities: set effective, permitted and inheritable");
+  if (cap_reset_ambient() < 0)
+    return fail_errno("process.capabilities.ambient: reset");
   /* The kernel lets a capability be ambient only if it is also permitted and
      inheritable; container_create() has warned about the others. */
   cap_mask_t allowed = p->cap_permitted & p->cap_inheritable;
-  for (cap_value_t cap = 0; cap < (cap_value_t) cap_max_bits (); cap++)
-    if ((p->cap_ambient & allowed & (1ULL << cap)) && cap_set_ambient (cap, CAP_SET) < 0)
-      return fail_errno ("process.capabilities.ambient: raise %s", cap_to_name (cap));
+  for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
+    if ((p->cap_ambient & allowed & (1ULL << cap)) && cap_set_ambient(cap, CAP_SET) < 0)
+      return fail_errno("process.capabilities.ambient: raise %s", cap_to_name(cap));
   return 0;
 }
 
 /* Change to the configured user, keeping the capabilities the config grants. */
 static int
-change_user (const struct process_spec *p)
+change_user(const struct process_spec *p)
 {
-  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-    return fail_errno ("keep capabilities across setuid");
-  if (setgroups (p->n_additional_gids, p->additional_gids) < 0)
-    return fail_errno ("process.user.additionalGids");
-  if (setresgid (p->gid, p->gid, p->gid) < 0)
-    return fail_errno ("process.user.gid: set %u", (unsigned) p->gid);
-  if (setresuid (p->uid, p->uid, p->uid) < 0)
-    return fail_errno ("process.user.uid: set %u", (unsigned) p->uid);
-  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-    return fail_errno ("reset keep-capabilities");
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return fail_errno("keep capabilities across setuid");
+  if (setgroups(p->n_additional_gids, p->additional_gids) < 0)
+    return fail_errno("process.user.additionalGids");
+  if (setresgid(p->gid, p->gid, p->gid) < 0)
+    return fail_errno("process.user.gid: set %u", (unsigned)p->gid);
+  if (setresuid(p->uid, p->uid, p->uid) < 0)
+    return fail_errno("process.user.uid: set %u", (unsigned)p->uid);
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return fail_errno("reset keep-capabilities");
   return 0;
 }
 
 static const char *
-env_value (char **env, const char *name)
+env_value(char **env, const char *name)
 {
-  size_t len = strlen (name);
+  size_t len = strlen(name);
   for (; env && *env; env++)
-    if (strncmp (*env, name, len) == 0 && (*env)[len] == '=')
+    if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
       return *env + len + 1;
   return NULL;
 }
 
 /* execvpe() would search our own PATH; the container's env decides here. */
 static int
-exec_program (char **args, char **env, int *exit_code)
+exec_program(char **args, char **env, int *exit_code)
 {
   const char *name = args[0];
-  if (strchr (name, '/')) {
-    execve (name, args, env);
+  if (strchr(name, '/')) {
+    execve(name, args, env);
     *exit_code = errno == ENOENT ? 127 : 126;
-    return fail_errno ("exec '%s'", name);
+    return fail_errno("exec '%s'", name);
   }
-  const char *path = env_value (env, "PATH");
+  const char *path = env_value(env, "PATH");
   if (path == NULL)
     path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   int first_error = ENOENT;
   for (const char *dir = path; *dir;) {
-    size_t len = strcspn (dir, ":");
+    size_t len = strcspn(dir, ":");
     char full[PATH_MAX];
-    if (snprintf (full, sizeof full, "%.*s/%s", (int) len, len ? dir : ".", name)
-        < (int) sizeof full) {
-      execve (full, args, env);
+    if (snprintf(full, sizeof full, "%.*s/%s", (int)len, len ? dir : ".", name) <
+        (int)sizeof full) {
+      execve(full, args, env);
       if (errno != ENOENT && errno != ENOTDIR && first_error == ENOENT)
         first_error = errno;
     }
@@ -150,25 +150,25 @@ exec_program (char **args, char **env, int *exit_code)
   }
   *exit_code = first_error == ENOENT ? 127 : 126;
   if (first_error == ENOENT)
-    return fail ("exec '%s': executable file not found in $PATH", name);
-  return fail_with (first_error, "exec '%s'", name);
+    return fail("exec '%s': executable file not found in $PATH", name);
+  return fail_with(first_error, "exec '%s'", name);
 }
 
 int
-process_exec (struct init_context *ctx, int *exit_code)
+process_exec(struct init_context *ctx, int *exit_code)
 {
   struct process_spec *p = &ctx->spec->process;
   *exit_code = 1;
-  if (enter_cwd (ctx) < 0 || apply_rlimits (p) < 0 || drop_bounding_set (p) < 0
-      || change_user (p) < 0 || set_capabilities (p) < 0)
+  if (enter_cwd(ctx) < 0 || apply_rlimits(p) < 0 || drop_bounding_set(p) < 0 ||
+      change_user(p) < 0 || set_capabilities(p) < 0)
     return -1;
-  umask (p->has_umask ? p->umask : 022);
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return fail_errno ("process.noNewPrivileges");
+  umask(p->has_umask ? p->umask : 022);
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return fail_errno("process.noNewPrivileges");
   /* Nothing of ours may reach the user's program: every fd above stderr is closed at
      exec (the sync socket too, which tells the runtime that exec happened). */
-  if (close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return fail_errno ("mark fds close-on-exec");
-  sigprocmask (SIG_SETMASK, &ctx->old_mask, NULL);
-  return exec_program (p->args, p->env, exit_code);
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return fail_errno("mark fds close-on-exec");
+  sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
+  return exec_program(p->args, p->env, exit_code);
 }

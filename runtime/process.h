@@ -8,6 +8,6 @@
 
 /* Apply process.* and exec process.args.  Returns only on failure, with the error
    recorded and *exit_code set (126: cannot execute, 127: not found, 1: setup). */
-int process_exec (struct init_context *ctx, int *exit_code);
+int process_exec(struct init_context *ctx, int *exit_code);
 
 #endif

@@ -8,13 +8,13 @@
 
 /* Stop mount events from reaching the host, bind the rootfs onto itself and open
    ctx->rootfd.  Also takes the host's /dev/null for masking later. */
-int rootfs_prepare (struct init_context *ctx);
+int rootfs_prepare(struct init_context *ctx);
 
 /* pivot_root into ctx->rootfd and detach the old root. */
-int rootfs_enter (struct init_context *ctx);
+int rootfs_enter(struct init_context *ctx);
 
 /* After pivot_root: linux.maskedPaths, linux.readonlyPaths, root.readonly and
    linux.rootfsPropagation. */
-int rootfs_protect (struct init_context *ctx);
+int rootfs_protect(struct init_context *ctx);
 
 #endif

@@ -12,6 +12,6 @@
 
 /* Re-exec from the read-only mount unless already running from a read-only file.
    Returns -1 (with the error recorded) only if that cannot be done. */
-int sealed_exe_ensure (char **argv);
+int sealed_exe_ensure(char **argv);
 
 #endif

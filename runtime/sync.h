@@ -9,11 +9,11 @@
 #define PIECES_SYNC_H
 
 enum sync_type {
-  SYNC_GO = 1,     /* runtime -> init: cgroups and id maps are ready, set up the container */
-  SYNC_CREATED,    /* init -> runtime: everything is ready, waiting for start */
-  SYNC_START,      /* runtime -> init: exec the user's program */
-  SYNC_ERROR,      /* init -> runtime: setup failed; text holds the message */
-  SYNC_TERMINAL,   /* init -> runtime: the pty master, as SCM_RIGHTS */
+  SYNC_GO = 1,   /* runtime -> init: cgroups and id maps are ready, set up the container */
+  SYNC_CREATED,  /* init -> runtime: everything is ready, waiting for start */
+  SYNC_START,    /* runtime -> init: exec the user's program */
+  SYNC_ERROR,    /* init -> runtime: setup failed; text holds the message */
+  SYNC_TERMINAL, /* init -> runtime: the pty master, as SCM_RIGHTS */
 };
 
 struct sync_message {
@@ -23,15 +23,15 @@ struct sync_message {
   char text[2048]; /* for SYNC_ERROR */
 };
 
-int sync_send (int fd, enum sync_type type);
+int sync_send(int fd, enum sync_type type);
 /* Send a SYNC_TERMINAL message carrying FD_TO_SEND. */
-int sync_send_fd (int fd, int fd_to_send);
+int sync_send_fd(int fd, int fd_to_send);
 /* Wait for a SYNC_TERMINAL message and return the fd it carries (close-on-exec). */
-int sync_receive_fd (int fd);
+int sync_receive_fd(int fd);
 /* Send the recorded error (error.h) to the runtime. */
-void sync_send_error (int fd, int exit_code);
+void sync_send_error(int fd, int exit_code);
 /* Wait for a message of type EXPECTED.  A SYNC_ERROR is turned into the recorded
    error (returns -1 with *exit_code set); end-of-file returns 0 with *eof set. */
-int sync_wait (int fd, enum sync_type expected, int *exit_code, int *eof);
+int sync_wait(int fd, enum sync_type expected, int *exit_code, int *eof);
 
 #endif

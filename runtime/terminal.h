@@ -9,13 +9,13 @@
 /* In the init, after pivot_root: make the pty, bind /dev/console to it fd to fd
    (CVE-2025-52565), make it the controlling terminal and stdio, and send the master
    over the sync socket. */
-int terminal_set_up (struct init_context *ctx);
+int terminal_set_up(struct init_context *ctx);
 
 /* In the runtime: copy the window size of FROM (a terminal) to the pty MASTER. */
-void terminal_copy_size (int from, int master);
+void terminal_copy_size(int from, int master);
 
 /* Put our stdin into raw mode if it is a terminal; terminal_restore undoes it. */
-void terminal_make_raw (void);
-void terminal_restore (void);
+void terminal_make_raw(void);
+void terminal_restore(void);
 
 #endif
