@@ -183,14 +183,17 @@ c["process"]["capabilities"] = {k: caps for k in ("bounding", "effective", "perm
 }
 
 @test "a bundle is found by name in the store" {
-  mkdir -p "$BATS_TEST_TMPDIR/store"
-  mv "$BUNDLE" "$BATS_TEST_TMPDIR/store/named"
+  mkdir -p "$BATS_TEST_TMPDIR/store/bundles"
+  mv "$BUNDLE" "$BATS_TEST_TMPDIR/store/bundles/named"
   cd "$BATS_TEST_TMPDIR"
   PIECES_STORE="$BATS_TEST_TMPDIR/store" run "$PIECES_RUN" named echo by-name
   [ "$output" = "by-name" ]
   PIECES_STORE="$BATS_TEST_TMPDIR/store" run "$PIECES_RUN" missing-name true
   [ "$status" -eq 1 ]
-  [[ "$output" == *"bundle 'missing-name': no such directory here, nor in the store"* ]]
+  [[ "$output" == *"bundle 'missing-name': no such directory here, nor in the store '$BATS_TEST_TMPDIR/store/bundles'"* ]]
+  run "$PIECES_RUN" '.hidden' true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"not a valid bundle name"* ]]
 }
 
 @test "a failing mount is reported with its index and leaves nothing" {
