@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -258,6 +259,149 @@ cgroup_create(const struct spec *spec, const char *id, pid_t pid, struct cgroup 
   return 0;
 }
 
+/* The last process may still be leaving the cgroup right after it exited: retry
+   briefly on EBUSY instead of leaving the directory behind. */
+static void
+remove_directory(const char *dir)
+{
+  for (int attempt = 0; rmdir(dir) < 0 && errno == EBUSY && attempt < 100; attempt++)
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+  if (access(dir, F_OK) == 0)
+    log_warning("could not remove cgroup '%s': %s", dir, strerror(errno));
+}
+
+json_t *
+cgroup_directories(const struct cgroup *cg)
+{
+  json_t *dirs = json_array();
+  for (size_t i = 0; dirs && i < cg->layout.count; i++) {
+    char dir[PATH_MAX * 2];
+    if (!cg->created[i])
+      continue;
+    snprintf(dir, sizeof dir, "%s%s", cg->layout.hierarchies[i].mountpoint,
+             cg->layout.hierarchies[i].path);
+    json_array_append_new(dirs, json_string(dir));
+  }
+  return dirs;
+}
+
+void
+cgroup_remove_directories(json_t *dirs)
+{
+  size_t i;
+  json_t *dir;
+  json_array_foreach (dirs, i, dir)
+    if (json_string_value(dir))
+      remove_directory(json_string_value(dir));
+}
+
+/* Read cgroup.procs of DIR into PIDS (a JSON array), skipping duplicates. */
+static void
+append_pids(const char *dir, json_t *pids)
+{
+  char path[PATH_MAX * 2];
+  snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+  _cleanup_fclose_ FILE *f = fopen(path, "re");
+  long pid;
+  while (f && fscanf(f, "%ld", &pid) == 1) {
+    size_t i;
+    json_t *known;
+    bool seen = false;
+    json_array_foreach (pids, i, known)
+      seen = seen || json_integer_value(known) == pid;
+    if (!seen)
+      json_array_append_new(pids, json_integer(pid));
+  }
+}
+
+json_t *
+cgroup_pids(json_t *dirs)
+{
+  json_t *pids = json_array();
+  size_t i;
+  json_t *dir;
+  json_array_foreach (dirs, i, dir)
+    if (pids && json_string_value(dir))
+      append_pids(json_string_value(dir), pids);
+  return pids;
+}
+
+int
+cgroup_signal_all(json_t *dirs, int sig)
+{
+  json_t *pids = cgroup_pids(dirs);
+  if (pids == NULL)
+    return fail("list the container's processes");
+  size_t i;
+  json_t *pid;
+  json_array_foreach (pids, i, pid) {
+    /* pidfd first: the pid cannot be recycled between reading and signalling. */
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)json_integer_value(pid), 0);
+    if (fd >= 0) {
+      syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+      close(fd);
+    }
+  }
+  json_decref(pids);
+  return 0;
+}
+
+static const char *
+freezer_directory(json_t *dirs, bool *v1)
+{
+  size_t i;
+  json_t *dir;
+  const char *v2 = NULL;
+  json_array_foreach (dirs, i, dir) {
+    const char *d = json_string_value(dir);
+    char path[PATH_MAX * 2];
+    if (d && strstr(d, "/freezer/")) {
+      *v1 = true;
+      return d;
+    }
+    snprintf(path, sizeof path, "%s/cgroup.freeze", d ? d : "");
+    if (d && v2 == NULL && access(path, F_OK) == 0)
+      v2 = d;
+  }
+  *v1 = false;
+  return v2;
+}
+
+/* Wait until the freezer reports the state we asked for (it may take a moment for
+   every task to stop). */
+static int
+wait_frozen(const char *dir, bool v1, bool freeze)
+{
+  char path[PATH_MAX * 2], buf[256];
+  snprintf(path, sizeof path, "%s/%s", dir, v1 ? "freezer.state" : "cgroup.events");
+  for (int attempt = 0; attempt < 2000; attempt++) {
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (n < 0)
+      return fail_errno("read '%s'", path);
+    buf[n] = '\0';
+    bool frozen = v1 ? strncmp(buf, "FROZEN", 6) == 0 : strstr(buf, "frozen 1") != NULL;
+    bool thawed = v1 ? strncmp(buf, "THAWED", 6) == 0 : strstr(buf, "frozen 0") != NULL;
+    if (freeze ? frozen : thawed)
+      return 0;
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+  }
+  return fail("'%s' did not become %s", dir, freeze ? "frozen" : "thawed");
+}
+
+int
+cgroup_freeze(json_t *dirs, bool freeze)
+{
+  bool v1;
+  const char *dir = freezer_directory(dirs, &v1);
+  if (dir == NULL)
+    return fail("the container has no freezer (no v1 freezer, no cgroup v2 tree)");
+  const char *value = v1 ? (freeze ? "FROZEN" : "THAWED") : (freeze ? "1" : "0");
+  if (write_file(dir, v1 ? "freezer.state" : "cgroup.freeze", value) < 0)
+    return -1;
+  return wait_frozen(dir, v1, freeze);
+}
+
 void
 cgroup_destroy(struct cgroup *cg)
 {
@@ -267,12 +411,7 @@ cgroup_destroy(struct cgroup *cg)
     char dir[PATH_MAX * 2];
     struct cgroup_hierarchy *h = &cg->layout.hierarchies[i];
     snprintf(dir, sizeof dir, "%s%s", h->mountpoint, h->path);
-    /* The last process may still be leaving the cgroup right after wait(): retry
-       briefly on EBUSY instead of leaving the directory behind. */
-    for (int attempt = 0; rmdir(dir) < 0 && errno == EBUSY && attempt < 100; attempt++)
-      nanosleep(&(struct timespec){0, 1000000}, NULL);
-    if (access(dir, F_OK) == 0)
-      log_warning("could not remove cgroup '%s': %s", dir, strerror(errno));
+    remove_directory(dir);
     cg->created[i] = false;
   }
 }

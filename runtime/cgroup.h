@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "config.h"
+#include <jansson.h>
 
 #define CGROUP_MAX_HIERARCHIES 16
 
@@ -39,3 +40,15 @@ int cgroup_create(const struct spec *spec, const char *id, pid_t pid, struct cgr
 void cgroup_destroy(struct cgroup *cg);
 
 #endif
+
+/* The directories of a container's cgroups, as kept in its state.json. */
+json_t *cgroup_directories(const struct cgroup *cg);
+
+/* Send SIG to every process in the cgroups DIRS (a JSON array of directories). */
+int cgroup_signal_all(json_t *dirs, int sig);
+/* Freeze or thaw: the v1 freezer if there is one, else cgroup v2's cgroup.freeze. */
+int cgroup_freeze(json_t *dirs, bool freeze);
+/* Remove the cgroups DIRS; the processes in them must be gone. */
+void cgroup_remove_directories(json_t *dirs);
+/* The host pids in the container's cgroup, as a JSON array. */
+json_t *cgroup_pids(json_t *dirs);

@@ -1,4 +1,6 @@
-/* The commands of pieces-run, one file each (cmd_*.c), dispatched by main.c. */
+/* The commands of pieces-run, one file each (cmd_*.c), dispatched by main.c.  They
+ * follow runc's command line, flag for flag, so that engines can drive pieces-run.
+ */
 #ifndef PIECES_COMMANDS_H
 #define PIECES_COMMANDS_H
 
@@ -11,9 +13,17 @@ struct global_options {
   int systemd_cgroup;
 };
 
-/* Each returns the process exit status. */
-int cmd_run(const struct global_options *g, int argc, char **argv);
+/* Each takes ARGV[0] = the command's name and returns the process exit status. */
+typedef int command_fn(const struct global_options *g, int argc, char **argv);
+
+command_fn cmd_create, cmd_start, cmd_state, cmd_kill, cmd_delete, cmd_run, cmd_exec, cmd_list,
+    cmd_ps, cmd_pause, cmd_resume, cmd_update, cmd_spec, cmd_features;
+
 /* `pieces-run BUNDLE [COMMAND...]`: run a bundle in the foreground. */
-int cmd_run_bundle(const struct global_options *g, int argc, char **argv);
+command_fn cmd_run_bundle;
+
+/* Print the recorded error (and return the exit status 1): the end of every failing
+   command. */
+int command_failed(void);
 
 #endif

@@ -18,9 +18,7 @@ static const char *const unsupported_fields[] = {
     "linux.intelRdt",          "linux.netDevices",        "linux.personality",
     "linux.timeOffsets",       "linux.memoryPolicy",      "process.ioPriority",
     "process.scheduler",       "process.execCPUAffinity", "mounts[].uidMappings",
-    "mounts[].gidMappings",    "hooks.prestart",          "hooks.createRuntime",
-    "hooks.createContainer",   "hooks.startContainer",    "hooks.poststart",
-    "hooks.poststop",
+    "mounts[].gidMappings",
 };
 
 bool

@@ -2,6 +2,7 @@
 #include "container.h"
 #include "cleanup.h"
 #include "error.h"
+#include "hooks.h"
 #include "init.h"
 #include "log.h"
 #include "lsm.h"
@@ -113,6 +114,30 @@ leave_pid_namespace(int *saved)
   }
 }
 
+/* The init must hold nothing of the runtime's: not the state directory's lock (a
+   `state` would wait for it until exec), not the bundle.  Keep stdio, the caller's
+   --preserve-fds, the sync socket and the exec fifo; close the rest. */
+void
+container_close_runtime_fds(int preserve_fds, int *keep, size_t n)
+{
+  log_forget_file();
+  /* Sorted, the gaps between the fds to keep are closed with one call each. */
+  for (size_t i = 1; i < n; i++)
+    for (size_t k = i; k > 0 && keep[k - 1] > keep[k]; k--) {
+      int t = keep[k];
+      keep[k] = keep[k - 1], keep[k - 1] = t;
+    }
+  unsigned first = 3 + (unsigned)preserve_fds;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < (int)first)
+      continue;
+    if ((unsigned)keep[i] > first)
+      close_range(first, (unsigned)keep[i] - 1, 0);
+    first = (unsigned)keep[i] + 1;
+  }
+  close_range(first, ~0U, 0);
+}
+
 static int
 clone_init(struct container *c, const sigset_t *old_mask, int child_end)
 {
@@ -128,13 +153,16 @@ clone_init(struct container *c, const sigset_t *old_mask, int child_end)
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     struct init_context ctx = {.spec = c->spec,
+                               .options = c->options,
                                .sync_fd = child_end,
                                .old_mask = *old_mask,
                                .rootfd = -1,
                                .procfd = -1,
                                .devfd = -1,
-                               .host_devnull = -1};
-    close(c->sync_fd);
+                               .host_devnull = -1,
+                               .host_procfd = -1};
+    int keep[] = {child_end, c->options.exec_fifo};
+    container_close_runtime_fds(c->options.preserve_fds, keep, 2);
     if (join_namespaces(c->spec) < 0) {
       sync_send_error(child_end, 1);
       _exit(1);
@@ -162,6 +190,32 @@ warn_about_ambient(const struct process_spec *p)
                 (unsigned long long)impossible);
 }
 
+/* prestart (deprecated, same moment) and createRuntime hooks: the namespaces and
+   cgroups exist, the container's mounts are not made yet. */
+static int
+run_runtime_hooks(struct container *c, const char *state)
+{
+  if (hooks_run(&c->spec->hooks_prestart, "prestart", state) < 0 ||
+      hooks_run(&c->spec->hooks_create_runtime, "createRuntime", state) < 0)
+    return -1;
+  return 0;
+}
+
+char *
+container_state_json(const struct container *c, const char *status)
+{
+  json_t *doc =
+      json_pack("{s:s, s:s, s:s, s:I, s:s}", "ociVersion", c->spec->oci_version, "id", c->id,
+                "status", status, "pid", (json_int_t)c->pid, "bundle", c->spec->bundle);
+  if (doc && c->spec->annotations)
+    json_object_set(doc, "annotations", c->spec->annotations);
+  char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+  json_decref(doc);
+  if (text == NULL)
+    fail("make the state JSON");
+  return text;
+}
+
 int
 container_create(struct container *c, const sigset_t *old_mask)
 {
@@ -171,6 +225,7 @@ container_create(struct container *c, const sigset_t *old_mask)
   c->sync_fd = -1;
   c->terminal = -1;
   c->cgroup.layout.count = 0;
+  c->failure_status = 1;
   warn_about_ambient(&c->spec->process);
   if (lsm_check(c->spec) < 0)
     return -1;
@@ -178,14 +233,16 @@ container_create(struct container *c, const sigset_t *old_mask)
     return fail_errno("create the sync socket");
   c->sync_fd = pair[0];
   _cleanup_close_ int child_end = pair[1];
-  int exit_code, eof;
+  _cleanup_free_ char *state = NULL;
+  int eof;
   if (clone_init(c, old_mask, child_end) < 0)
     goto fail;
   close(steal_fd(&child_end));
   if (write_id_maps(c) < 0 || cgroup_create(c->spec, c->id, c->pid, &c->cgroup) < 0 ||
-      sync_send(c->sync_fd, SYNC_GO) < 0 ||
+      (state = container_state_json(c, "creating")) == NULL ||
+      run_runtime_hooks(c, state) < 0 || sync_send(c->sync_fd, SYNC_GO, state) < 0 ||
       (c->spec->process.terminal && (c->terminal = sync_receive_fd(c->sync_fd)) < 0) ||
-      sync_wait(c->sync_fd, SYNC_CREATED, &exit_code, &eof) < 0)
+      sync_wait(c->sync_fd, SYNC_CREATED, &c->failure_status, &eof, NULL) < 0)
     goto fail;
   if (eof) {
     fail("the container process exited during set-up");
@@ -202,12 +259,24 @@ container_start(struct container *c, int *exit_code)
 {
   int eof;
   *exit_code = 1;
-  if (sync_send(c->sync_fd, SYNC_START) < 0)
+  if (sync_send(c->sync_fd, SYNC_START, NULL) < 0)
     return -1;
   /* End-of-file: the init's end closed at exec, the user's program runs. */
-  if (sync_wait(c->sync_fd, SYNC_START, exit_code, &eof) < 0)
+  if (sync_wait(c->sync_fd, SYNC_START, exit_code, &eof, NULL) < 0)
     return -1;
   return 0;
+}
+
+void
+container_release(struct container *c)
+{
+  c->pid = -1;
+  if (c->pidfd >= 0)
+    close(steal_fd(&c->pidfd));
+  if (c->sync_fd >= 0)
+    close(steal_fd(&c->sync_fd));
+  if (c->terminal >= 0)
+    close(steal_fd(&c->terminal));
 }
 
 void

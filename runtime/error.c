@@ -57,6 +57,17 @@ fail_with(int errnum, const char *fmt, ...)
 }
 
 int
+fail_as(int errnum, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  record(0, fmt, ap);
+  va_end(ap);
+  saved_errno = errnum;
+  return -1;
+}
+
+int
 fail_context(const char *fmt, ...)
 {
   char prefix[512];

@@ -26,6 +26,9 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with an explicit errno value (for APIs that return it). */
 int fail_with(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a message and remember ERRNUM for callers to test (error_errno), without
+   appending its text: "container 'x' does not exist" rather than "...: No such file". */
+int fail_as(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prefix the recorded message with more context; always returns -1. */
 int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

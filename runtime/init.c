@@ -6,6 +6,7 @@
 #include "init.h"
 #include "cleanup.h"
 #include "devices.h"
+#include "hooks.h"
 #include "error.h"
 #include "mounts.h"
 #include "process.h"
@@ -15,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -93,41 +95,94 @@ apply_oom_score_adj(struct init_context *ctx)
   return 0;
 }
 
+/* Without --no-new-keyring the container gets its own session keyring, so it cannot
+   read or add to the caller's keys. */
+static int
+join_new_keyring(struct init_context *ctx)
+{
+  if (ctx->options.no_new_keyring)
+    return 0;
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+    return fail_errno("create a session keyring");
+  return 0;
+}
+
 /* Everything from the namespaces to the waiting point before exec. */
 static int
-set_up_container(struct init_context *ctx)
+set_up_container(struct init_context *ctx, int *exit_code)
 {
-  int exit_code, eof;
-  if (sync_wait(ctx->sync_fd, SYNC_GO, &exit_code, &eof) < 0)
+  int eof;
+  if (sync_wait(ctx->sync_fd, SYNC_GO, exit_code, &eof, &ctx->state_json) < 0)
     return -1;
   if (eof)
     return fail("the runtime went away");
   if (ctx->spec->namespaces[NS_CGROUP].requested && !ctx->spec->namespaces[NS_CGROUP].path &&
       unshare(CLONE_NEWCGROUP) < 0)
     return fail_errno("linux.namespaces: new cgroup namespace");
+  /* createContainer hooks run in the container's namespaces with its mounts made,
+     before pivot_root, so that their paths still resolve on the host. */
   if (rootfs_prepare(ctx) < 0 || mounts_apply(ctx) < 0 || devices_finish(ctx) < 0 ||
+      hooks_run(&ctx->spec->hooks_create_container, "createContainer", ctx->state_json) < 0 ||
       rootfs_enter(ctx) < 0 || rootfs_protect(ctx) < 0 || set_names(ctx->spec) < 0 ||
-      apply_sysctl(ctx) < 0 || apply_oom_score_adj(ctx) < 0)
+      apply_sysctl(ctx) < 0 || apply_oom_score_adj(ctx) < 0 || join_new_keyring(ctx) < 0)
     return -1;
-  if (ctx->spec->process.terminal && terminal_set_up(ctx) < 0)
+  if (ctx->spec->process.terminal && terminal_set_up(ctx, true) < 0)
     return -1;
-  return sync_send(ctx->sync_fd, SYNC_CREATED);
+  /* Find the program now: once `create` has returned nobody could be told. */
+  if (process_find_executable(ctx, exit_code) < 0)
+    return -1;
+  return sync_send(ctx->sync_fd, SYNC_CREATED, NULL);
+}
+
+/* `create`: block until `start` opens ROOT/ID/exec.fifo for reading.  The fifo is
+   reopened for writing through the host's /proc, taken before pivot_root. */
+static int
+wait_for_start_command(struct init_context *ctx)
+{
+  char path[64];
+  snprintf(path, sizeof path, "thread-self/fd/%d", ctx->options.exec_fifo);
+  _cleanup_close_ int fd;
+  do
+    fd = openat(ctx->host_procfd, path, O_WRONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return fail_errno("open the exec fifo");
+  if (write(fd, "0", 1) != 1)
+    return fail_errno("write to the exec fifo");
+  return 0;
+}
+
+static int
+wait_for_start(struct init_context *ctx, int *exit_code)
+{
+  int eof;
+  if (ctx->options.exec_fifo >= 0) {
+    /* Nobody hears from us any more: the runtime that created us is gone. */
+    close(ctx->sync_fd);
+    ctx->sync_fd = -1;
+    return wait_for_start_command(ctx);
+  }
+  if (sync_wait(ctx->sync_fd, SYNC_START, exit_code, &eof, NULL) < 0)
+    return -1;
+  if (eof)
+    _exit(1); /* the runtime gave up (e.g. a failed hook); it reports why */
+  return 0;
 }
 
 void
 init_main(struct init_context *ctx)
 {
-  int exit_code = 1, eof = 0;
+  int exit_code = 1;
   /* Not dumpable: other processes in the container cannot ptrace us or open our
      /proc/PID files (and through them the runtime binary) before exec. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);
-  if (set_up_container(ctx) < 0 || sync_wait(ctx->sync_fd, SYNC_START, &exit_code, &eof) < 0)
+  if (set_up_container(ctx, &exit_code) < 0 || wait_for_start(ctx, &exit_code) < 0 ||
+      hooks_run(&ctx->spec->hooks_start_container, "startContainer", ctx->state_json) < 0)
     goto fail;
-  if (eof)
-    _exit(1); /* the runtime gave up (e.g. a failed hook); it reports why */
   process_exec(ctx, &exit_code);
 fail:
-  sync_send_error(ctx->sync_fd, exit_code);
+  if (ctx->sync_fd >= 0)
+    sync_send_error(ctx->sync_fd, exit_code);
   _exit(exit_code);
 }

@@ -7,9 +7,12 @@
 #include <stdbool.h>
 #include <signal.h>
 #include "config.h"
+#include "container.h"
 
 struct init_context {
   struct spec *spec;
+  struct container_options options;
+  char *state_json;      /* the state, for the createContainer and startContainer hooks */
   int sync_fd;           /* socket to the runtime parent, see sync.h */
   sigset_t old_mask;     /* the signal mask to restore before exec */
   int rootfd;            /* O_PATH fd of the rootfs, a bind mount of spec->root_path */
@@ -18,6 +21,8 @@ struct init_context {
   bool dev_is_tmpfs;     /* /dev is a tmpfs from the config's mounts, not the image's */
   int host_devnull;      /* a detached bind of the host's /dev/null, taken before pivot */
   bool devnull_attached; /* host_devnull was used for a mask and is attached now */
+  int host_procfd;       /* the host's /proc, taken before pivot to reopen the exec fifo */
+  char *exec_path;       /* process.args[0] found in the container's PATH at create */
 };
 
 /* Run in the cloned child; never returns. */

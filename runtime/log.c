@@ -26,6 +26,12 @@ log_open(const char *path, enum log_format format, bool debug)
   return 0;
 }
 
+void
+log_forget_file(void)
+{
+  log_fd = -1;
+}
+
 bool
 log_debug_enabled(void)
 {

@@ -17,5 +17,7 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool log_debug_enabled(void);
+/* In a child that is about to close our fds: stop writing to the --log file. */
+void log_forget_file(void);
 
 #endif

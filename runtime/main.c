@@ -23,8 +23,28 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run, "run a container in the foreground: run [--bundle DIR] ID", true},
+    {"create", cmd_create, "create a container that waits for start", true},
+    {"start", cmd_start, "start the user process of a created container", false},
+    {"state", cmd_state, "print the state of a container", false},
+    {"kill", cmd_kill, "send a signal to a container", false},
+    {"delete", cmd_delete, "remove a stopped (or, with --force, any) container", false},
+    {"run", cmd_run, "create and start a container, in the foreground or detached", true},
+    {"exec", cmd_exec, "run a new process in a running container", true},
+    {"list", cmd_list, "list the containers", false},
+    {"ps", cmd_ps, "list the processes of a container", false},
+    {"pause", cmd_pause, "freeze every process of a container", false},
+    {"resume", cmd_resume, "thaw a paused container", false},
+    {"update", cmd_update, "change the resource limits of a container", false},
+    {"spec", cmd_spec, "write a default config.json", false},
+    {"features", cmd_features, "print what this runtime supports, as JSON", false},
 };
+
+int
+command_failed(void)
+{
+  log_error("%s", error_message());
+  return 1;
+}
 
 static void
 print_usage(FILE *out)
@@ -35,7 +55,7 @@ print_usage(FILE *out)
                "name of a bundle in the store of pieces-build.  COMMAND replaces\n"
                "process.args.\n\nCommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nGlobal options:\n"
                "  --root DIR          state directory (default /run/pieces)\n"
                "  --log FILE          also write messages to FILE\n"

@@ -155,6 +155,48 @@ exec_program(char **args, char **env, int *exit_code)
 }
 
 int
+process_find_executable(struct init_context *ctx, int *exit_code)
+{
+  char **env = ctx->spec->process.env;
+  const char *name = ctx->spec->process.args[0];
+  const char *path = env_value(env, "PATH");
+  if (strchr(name, '/'))
+    return 0; /* a path: the exec itself says what is wrong with it */
+  if (path == NULL)
+    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const char *dir = path; *dir;) {
+    size_t len = strcspn(dir, ":");
+    char full[PATH_MAX];
+    struct stat st;
+    /* Relative PATH entries depend on process.cwd: leave them to the exec. */
+    if (dir[0] == '/' &&
+        snprintf(full, sizeof full, "%.*s/%s", (int)len, dir, name) < (int)sizeof full &&
+        stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
+      ctx->exec_path = strdup(full);
+      return ctx->exec_path ? 0 : fail_errno("find '%s'", name);
+    }
+    if (dir[0] != '/' && len > 0)
+      return 0;
+    dir += len + (dir[len] == ':');
+  }
+  *exit_code = 127;
+  return fail("exec '%s': executable file not found in $PATH", name);
+}
+
+/* Let the fds of --preserve-fds through exec; mark every other one close-on-exec. */
+static int
+limit_fds(const struct init_context *ctx)
+{
+  unsigned first_closed = 3 + (unsigned)ctx->options.preserve_fds;
+  for (unsigned fd = 3; fd < first_closed; fd++)
+    if (fcntl((int)fd, F_SETFD, 0) < 0)
+      return fail_errno("--preserve-fds: fd %u", fd);
+  if (close_range(first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return fail_errno("mark fds close-on-exec");
+  return 0;
+}
+
+int
 process_exec(struct init_context *ctx, int *exit_code)
 {
   struct process_spec *p = &ctx->spec->process;
@@ -165,10 +207,16 @@ process_exec(struct init_context *ctx, int *exit_code)
   umask(p->has_umask ? p->umask : 022);
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return fail_errno("process.noNewPrivileges");
-  /* Nothing of ours may reach the user's program: every fd above stderr is closed at
-     exec (the sync socket too, which tells the runtime that exec happened). */
-  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return fail_errno("mark fds close-on-exec");
+  /* Nothing of ours may reach the user's program: every fd above stderr (and the
+     preserved ones) is closed at exec, the sync socket too, which tells the runtime
+     that exec happened. */
+  if (limit_fds(ctx) < 0)
+    return -1;
   sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
+  if (ctx->exec_path) {
+    execve(ctx->exec_path, p->args, p->env);
+    *exit_code = errno == ENOENT ? 127 : 126;
+    return fail_errno("exec '%s'", ctx->exec_path);
+  }
   return exec_program(p->args, p->env, exit_code);
 }

@@ -8,6 +8,10 @@
 
 /* Apply process.* and exec process.args.  Returns only on failure, with the error
    recorded and *exit_code set (126: cannot execute, 127: not found, 1: setup). */
+/* Find process.args[0] in the container's PATH before the container is reported as
+   created; sets ctx->exec_path.  127 and an error if it is nowhere. */
+int process_find_executable(struct init_context *ctx, int *exit_code);
+
 int process_exec(struct init_context *ctx, int *exit_code);
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -29,6 +31,13 @@ rootfs_prepare(struct init_context *ctx)
     return fail_errno("open the host's '/dev/null'");
   if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
     return fail("the host's '/dev/null' is not the null device");
+
+  /* The host's procfs: the only way back to the exec fifo after pivot_root. */
+  ctx->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct statfs fs;
+  if (ctx->host_procfd < 0 || fstatfs(ctx->host_procfd, &fs) < 0 ||
+      fs.f_type != PROC_SUPER_MAGIC)
+    return fail("the host's '/proc' is not a procfs");
 
   /* pivot_root needs the new root to be a mount point: bind it onto a detached copy
      and put that in place. */
@@ -52,6 +61,13 @@ rootfs_enter(struct init_context *ctx)
      then removes the old root without needing a directory for it in the image. */
   if (fchdir(ctx->rootfd) < 0)
     return fail_errno("enter the rootfs");
+  if (ctx->options.no_pivot) {
+    /* --no-pivot, for roots that cannot be pivoted (an initramfs): move the root over
+       "/" and chroot.  The old root stays underneath, as with runc. */
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+      return fail_errno("enter the rootfs without pivot_root");
+    return 0;
+  }
   if (syscall(SYS_pivot_root, ".", ".") < 0)
     return fail_errno("pivot_root");
   if (umount2(".", MNT_DETACH) < 0)

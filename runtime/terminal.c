@@ -51,7 +51,7 @@ bind_console(struct init_context *ctx, int slave)
 }
 
 int
-terminal_set_up(struct init_context *ctx)
+terminal_set_up(struct init_context *ctx, bool console)
 {
   _cleanup_close_ int master = open_master(ctx);
   if (master < 0)
@@ -66,7 +66,7 @@ terminal_set_up(struct init_context *ctx)
     if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
       return fail_errno("process.consoleSize");
   }
-  if (bind_console(ctx, slave) < 0)
+  if (console && bind_console(ctx, slave) < 0)
     return -1;
   if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
     return fail_errno("process.terminal: make the pty the controlling terminal");

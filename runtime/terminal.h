@@ -7,9 +7,9 @@
 #include "init.h"
 
 /* In the init, after pivot_root: make the pty, bind /dev/console to it fd to fd
-   (CVE-2025-52565), make it the controlling terminal and stdio, and send the master
-   over the sync socket. */
-int terminal_set_up(struct init_context *ctx);
+   (CVE-2025-52565) if CONSOLE (not for exec), make it the controlling terminal and stdio, and
+   send the master over the sync socket. */
+int terminal_set_up(struct init_context *ctx, bool console);
 
 /* In the runtime: copy the window size of FROM (a terminal) to the pty MASTER. */
 void terminal_copy_size(int from, int master);
