@@ -55,6 +55,11 @@ install: all
 test: all
 	scripts/run-tests.sh
 
+# podman, buildah and containerd driving pieces-run (RUNTIME=/usr/sbin/runc to check
+# the harness itself against runc).
+test-engines: all
+	scripts/run-tests.sh tests/engines-*.bats
+
 demo: all
 	scripts/demo.sh
 
@@ -64,5 +69,5 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all install test demo format clean
+.PHONY: all install test test-engines demo format clean
 -include $(RUNTIME_OBJ:.o=.d) $(BUILDER_OBJ:.o=.d)

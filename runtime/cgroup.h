@@ -50,5 +50,10 @@ int cgroup_signal_all(json_t *dirs, int sig);
 int cgroup_freeze(json_t *dirs, bool freeze);
 /* Remove the cgroups DIRS; the processes in them must be gone. */
 void cgroup_remove_directories(json_t *dirs);
+/* Apply linux.resources RESOURCES (all but devices) to the cgroups DIRS: memory
+   (limit, swap, reservation, swappiness, disableOOMKiller), pids (limit), cpu (shares,
+   quota, period, cpus, mems).  Anything else is refused, never ignored. */
+int cgroup_apply_resources(json_t *dirs, json_t *resources);
+
 /* The host pids in the container's cgroup, as a JSON array. */
 json_t *cgroup_pids(json_t *dirs);

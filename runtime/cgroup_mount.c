@@ -37,11 +37,10 @@ basename_of(const char *path)
 }
 
 int
-cgroup_mount_apply(int rootfd, const struct mount_entry *m)
+cgroup_mount_apply(int rootfd, const struct mount_entry *m,
+                   const struct cgroup_layout *layout_in)
 {
-  struct cgroup_layout layout;
-  if (cgroup_read_layout("self", &layout) < 0)
-    return -1;
+  const struct cgroup_layout layout = *layout_in;
   if (layout.count == 1 && layout.hierarchies[0].v2) {
     _cleanup_close_ int mnt = bind_hierarchy(&layout.hierarchies[0], &m->options);
     return mnt < 0 ? -1 : mounts_attach(rootfd, mnt, m->destination, true);

@@ -4,10 +4,13 @@
 #ifndef PIECES_CGROUP_MOUNT_H
 #define PIECES_CGROUP_MOUNT_H
 
+#include "cgroup.h"
 #include "config.h"
 
-/* Mount entry M under ROOTFD; runs in the container's init before pivot_root, after
-   the parent moved it into its cgroups. */
-int cgroup_mount_apply(int rootfd, const struct mount_entry *m);
+/* Mount entry M under ROOTFD; runs in the container's init before pivot_root.  LAYOUT
+   is the init's own cgroups, read after the runtime moved it into them and before a
+   cgroup namespace could hide where they are on the host. */
+int cgroup_mount_apply(int rootfd, const struct mount_entry *m,
+                       const struct cgroup_layout *layout);
 
 #endif

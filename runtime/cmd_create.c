@@ -46,10 +46,12 @@ cmd_create(const struct global_options *g, int argc, char **argv)
     req.options.preserve_fds = atoi(preserve);
   sigset_t mask;
   sigprocmask(SIG_SETMASK, NULL, &mask);
-  struct container c;
+  struct container c = {.failure_status = 1};
   _cleanup_close_ int rootfd = -1, statefd = -1;
-  if (lifecycle_create(g, &req, &mask, &c, &rootfd, &statefd) < 0)
-    return command_failed();
+  if (lifecycle_create(g, &req, &mask, &c, &rootfd, &statefd) < 0) {
+    command_failed();
+    return c.failure_status;
+  }
   /* Leave the init running: it is not ours to wait for. */
   container_release(&c);
   spec_free(c.spec);

@@ -266,11 +266,11 @@ spawn(struct container *c, const struct container_state *st, const sigset_t *old
   if (pid < 0)
     return fail_errno("clone the exec process");
   c->pid = pid;
-  int eof, exit_code;
+  int eof;
   close(steal_fd(&child_end));
   if (join_cgroups(st->cgroups, pid) < 0 || sync_send(c->sync_fd, SYNC_GO, NULL) < 0 ||
       (c->spec->process.terminal && (c->terminal = sync_receive_fd(c->sync_fd)) < 0) ||
-      sync_wait(c->sync_fd, SYNC_START, &exit_code, &eof, NULL) < 0)
+      sync_wait(c->sync_fd, SYNC_START, &c->failure_status, &eof, NULL) < 0)
     return -1;
   return 0;
 }
@@ -313,6 +313,7 @@ exec_in(const struct global_options *g, const char *id, const struct exec_reques
   int status_code = 1;
   if (spawn(&c, &st, &old) < 0) {
     log_error("%s", error_message());
+    status_code = c.failure_status;
     if (c.pid > 0)
       container_destroy(&c);
   } else if (req->detach) {

@@ -102,10 +102,12 @@ run_detached(const struct global_options *g, struct create_request *req)
 {
   sigset_t mask;
   sigprocmask(SIG_SETMASK, NULL, &mask);
-  struct container c;
+  struct container c = {.failure_status = 1};
   _cleanup_close_ int rootfd = -1, statefd = -1;
-  if (lifecycle_create(g, req, &mask, &c, &rootfd, &statefd) < 0)
-    return command_failed();
+  if (lifecycle_create(g, req, &mask, &c, &rootfd, &statefd) < 0) {
+    command_failed();
+    return c.failure_status;
+  }
   struct container_state st;
   int r = state_read(statefd, &st);
   if (r == 0) {

@@ -177,17 +177,32 @@ clone_init(struct container *c, const sigset_t *old_mask, int child_end)
   return 0;
 }
 
-/* `runc spec` lists ambient capabilities without inheritable ones; the kernel cannot
-   make those ambient.  runc and crun skip them; so do we, but not silently.  Said here,
-   in the runtime, because the init's stderr may already be the container's terminal. */
+/* `runc spec`, podman and buildah list ambient capabilities without inheritable ones;
+   the kernel cannot make those ambient.  runc and crun skip them quietly; so do we,
+   with a debug line (and bundle-spec/config.md says so): a warning on every podman run
+   would only be noise.  Said here, in the runtime, because the init's stderr may
+   already be the container's terminal. */
 static void
 warn_about_ambient(const struct process_spec *p)
 {
   cap_mask_t impossible = p->cap_ambient & ~(p->cap_permitted & p->cap_inheritable);
   if (impossible)
-    log_warning("process.capabilities.ambient: ignoring capabilities that are not both "
-                "permitted and inheritable (mask %#llx)",
-                (unsigned long long)impossible);
+    log_debug("process.capabilities.ambient: ignoring capabilities that are not both "
+              "permitted and inheritable (mask %#llx)",
+              (unsigned long long)impossible);
+}
+
+/* linux.resources but devices (cgroup_create did those), before the init goes on. */
+static int
+apply_resources(struct container *c)
+{
+  json_t *resources = json_object_get(json_object_get(c->spec->json, "linux"), "resources");
+  if (resources == NULL)
+    return 0;
+  json_t *dirs = cgroup_directories(&c->cgroup);
+  int r = dirs ? cgroup_apply_resources(dirs, resources) : fail("list the container's cgroups");
+  json_decref(dirs);
+  return r;
 }
 
 /* prestart (deprecated, same moment) and createRuntime hooks: the namespaces and
@@ -239,7 +254,7 @@ container_create(struct container *c, const sigset_t *old_mask)
     goto fail;
   close(steal_fd(&child_end));
   if (write_id_maps(c) < 0 || cgroup_create(c->spec, c->id, c->pid, &c->cgroup) < 0 ||
-      (state = container_state_json(c, "creating")) == NULL ||
+      apply_resources(c) < 0 || (state = container_state_json(c, "creating")) == NULL ||
       run_runtime_hooks(c, state) < 0 || sync_send(c->sync_fd, SYNC_GO, state) < 0 ||
       (c->spec->process.terminal && (c->terminal = sync_receive_fd(c->sync_fd)) < 0) ||
       sync_wait(c->sync_fd, SYNC_CREATED, &c->failure_status, &eof, NULL) < 0)

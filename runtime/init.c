@@ -20,6 +20,7 @@
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -116,6 +117,10 @@ set_up_container(struct init_context *ctx, int *exit_code)
     return -1;
   if (eof)
     return fail("the runtime went away");
+  /* Where our cgroups are on the host, read before a cgroup namespace hides it. */
+  ctx->cgroups = malloc(sizeof *ctx->cgroups);
+  if (ctx->cgroups == NULL || cgroup_read_layout("self", ctx->cgroups) < 0)
+    return fail_context("read the container's cgroups");
   if (ctx->spec->namespaces[NS_CGROUP].requested && !ctx->spec->namespaces[NS_CGROUP].path &&
       unshare(CLONE_NEWCGROUP) < 0)
     return fail_errno("linux.namespaces: new cgroup namespace");

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <signal.h>
+#include "cgroup.h"
 #include "config.h"
 #include "container.h"
 
@@ -22,7 +23,8 @@ struct init_context {
   int host_devnull;      /* a detached bind of the host's /dev/null, taken before pivot */
   bool devnull_attached; /* host_devnull was used for a mask and is attached now */
   int host_procfd;       /* the host's /proc, taken before pivot to reopen the exec fifo */
-  char *exec_path;       /* process.args[0] found in the container's PATH at create */
+  struct cgroup_layout *cgroups; /* the init's cgroups on the host, for "cgroup" mounts */
+  char *exec_path;               /* process.args[0] found in the container's PATH at create */
 };
 
 /* Run in the cloned child; never returns. */

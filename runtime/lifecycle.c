@@ -168,12 +168,14 @@ lifecycle_open(const struct global_options *g, const char *id, bool exclusive, i
 static int
 release_init(int statefd, const struct container_state *st)
 {
-  _cleanup_close_ int fifo = openat(statefd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0)
-    return fail_errno("open the exec fifo of '%s'", st->id);
+  /* Alive first: once the fifo is open the init may exec a program that exits at
+     once, and its byte in the fifo is then what counts. */
   _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
   if (pidfd < 0 || !state_process_alive(st->pid, st->start_time))
     return fail("container '%s' is not running", st->id);
+  _cleanup_close_ int fifo = openat(statefd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return fail_errno("open the exec fifo of '%s'", st->id);
   for (;;) {
     struct pollfd fds[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
     if (poll(fds, 2, -1) < 0 && errno != EINTR)

@@ -189,7 +189,7 @@ mounts_apply(struct init_context *ctx)
     const struct mount_entry *m = &spec->mounts[i];
     bool directory;
     if (m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)) {
-      if (cgroup_mount_apply(ctx->rootfd, m) < 0)
+      if (cgroup_mount_apply(ctx->rootfd, m, ctx->cgroups) < 0)
         return fail_context("mounts[%zu] ('%s')", i, m->destination);
       continue;
     }

@@ -10,6 +10,7 @@
 #include "inroot.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -160,8 +161,18 @@ process_find_executable(struct init_context *ctx, int *exit_code)
   char **env = ctx->spec->process.env;
   const char *name = ctx->spec->process.args[0];
   const char *path = env_value(env, "PATH");
-  if (strchr(name, '/'))
-    return 0; /* a path: the exec itself says what is wrong with it */
+  if (strchr(name, '/')) {
+    /* A relative path depends on process.cwd: the exec itself will tell. */
+    struct stat st;
+    bool missing = name[0] == '/' && stat(name, &st) < 0 && errno == ENOENT;
+    bool directory = name[0] == '/' && !missing && stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!missing && !directory)
+      return 0;
+    /* Engines map these words to 127 and 126, as runc words them. */
+    *exit_code = missing ? 127 : 126;
+    return fail("exec '%s': %s", name,
+                missing ? "no such file or directory" : "permission denied");
+  }
   if (path == NULL)
     path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const char *dir = path; *dir;) {

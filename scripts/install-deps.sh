@@ -15,6 +15,7 @@ packages="
   xz-utils bzip2 zstd gzip libarchive-tools
   iproute2 procps util-linux
   runc crun umoci
+  podman conmon catatonit buildah skopeo containerd
 "
 
 export DEBIAN_FRONTEND=noninteractive

@@ -14,13 +14,12 @@ setup() {
   make_rootfs "$BATS_TEST_TMPDIR/rootfs"
   echo "built-by-pieces" > "$BATS_TEST_TMPDIR/rootfs/etc/motd"
   make_tarball "$BATS_TEST_TMPDIR/rootfs" "$BATS_TEST_TMPDIR/www/alpine-minirootfs-3.18.3-x86_64.tar.gz"
-  MOUNTS_BEFORE=$(host_mount_count)
 }
 
 teardown() {
   stop_httpd
-  [ "$(host_mount_count)" -eq "$MOUNTS_BEFORE" ]
-  ! ls -d /sys/fs/cgroup/*/pieces-* 2>/dev/null | grep -q .
+  assert_no_leaked_mounts || return 1
+  if ls -d /sys/fs/cgroup/*/pieces-* 2>/dev/null | grep -q .; then return 1; fi
 }
 
 @test "the seed flow: Piecefile from loopback HTTP, build, run ps aux" {

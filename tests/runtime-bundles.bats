@@ -8,12 +8,11 @@ load lib/common
 setup() {
   require_root
   BUNDLE="$BATS_TEST_TMPDIR/bundle"
-  MOUNTS_BEFORE=$(host_mount_count)
 }
 
 teardown() {
-  [ "$(host_mount_count)" -eq "$MOUNTS_BEFORE" ]
-  ! ls -d /sys/fs/cgroup/*/pieces-* /sys/fs/cgroup/*/*/pieces-* 2>/dev/null | grep -q .
+  assert_no_leaked_mounts || return 1
+  if ls -d /sys/fs/cgroup/*/pieces-* /sys/fs/cgroup/*/*/pieces-* 2>/dev/null | grep -q .; then return 1; fi
 }
 
 @test "a runc spec bundle runs unchanged but for terminal=false" {

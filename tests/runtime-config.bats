@@ -9,12 +9,11 @@ setup() {
   require_root
   BUNDLE="$BATS_TEST_TMPDIR/bundle"
   make_bundle "$BUNDLE"
-  MOUNTS_BEFORE=$(host_mount_count)
 }
 
 teardown() {
   # A refused bundle must leave the host as it was.
-  [ "$(host_mount_count)" -eq "$MOUNTS_BEFORE" ]
+  assert_no_leaked_mounts || return 1
 }
 
 # refuses MESSAGE: pieces-run exits 1 and says "pieces-run: MESSAGE".  stdin is
@@ -342,11 +341,13 @@ c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != 
 
 # --- hooks --------------------------------------------------------------------------
 
-@test "hooks are refused until pieces-run runs them" {
-  set_config "$BUNDLE" 'c["hooks"] = {"prestart": [{"path": "/bin/true"}]}'
-  refuses "config.json: hooks.prestart: not supported by pieces-run yet"
-  set_config "$BUNDLE" 'c["hooks"] = {"poststop": [{"path": "/bin/true"}]}'
-  refuses "config.json: hooks.poststop: not supported by pieces-run yet"
+@test "hooks: path is absolute, timeout positive, env entries NAME=VALUE" {
+  set_config "$BUNDLE" 'c["hooks"] = {"prestart": [{"path": "bin/true"}]}'
+  refuses "config.json: hooks.prestart[0].path: 'bin/true' must be an absolute path"
+  set_config "$BUNDLE" 'c["hooks"] = {"poststop": [{"path": "/bin/true", "timeout": 0}]}'
+  refuses "config.json: hooks.poststop[0].timeout: 0 is out of range (1 to 2147483647)"
+  set_config "$BUNDLE" 'c["hooks"] = {"createRuntime": [{"path": "/bin/true", "env": ["X"]}]}'
+  refuses "config.json: hooks.createRuntime[0].env[0]: 'X' must have the form NAME=VALUE"
 }
 
 @test "tmpcopyup and joining a mount namespace are refused" {
@@ -375,9 +376,6 @@ c["linux"]["namespaces"] = [{"type": "mount", "path": "/proc/1/ns/mnt"}]'
     refuses "config.json: $field: not supported by pieces-run yet"
   done <<'FIELDS'
 linux.seccomp|c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
-linux.resources.memory|c["linux"]["resources"]["memory"] = {"limit": 100000000}
-linux.resources.cpu|c["linux"]["resources"]["cpu"] = {"shares": 1024}
-linux.resources.pids|c["linux"]["resources"]["pids"] = {"limit": 100}
 linux.resources.blockIO|c["linux"]["resources"]["blockIO"] = {"weight": 10}
 linux.resources.hugepageLimits|c["linux"]["resources"]["hugepageLimits"] = [{"pageSize": "2MB", "limit": 0}]
 linux.resources.network|c["linux"]["resources"]["network"] = {"classID": 1}

@@ -7,11 +7,10 @@ load lib/common
 setup() {
   require_root
   BUNDLE="$BATS_TEST_TMPDIR/bundle"
-  MOUNTS_BEFORE=$(host_mount_count)
 }
 
 teardown() {
-  [ "$(host_mount_count)" -eq "$MOUNTS_BEFORE" ]
+  assert_no_leaked_mounts || return 1
 }
 
 @test "a mount target symlink in the image cannot redirect a mount to the host" {
