@@ -152,7 +152,8 @@ clone_init(struct container *c, const sigset_t *old_mask, int child_end)
   };
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
-    struct init_context ctx = {.spec = c->spec,
+    struct init_context ctx = {.container = c,
+                               .spec = c->spec,
                                .options = c->options,
                                .sync_fd = child_end,
                                .old_mask = *old_mask,
@@ -253,9 +254,12 @@ container_create(struct container *c, const sigset_t *old_mask)
   if (clone_init(c, old_mask, child_end) < 0)
     goto fail;
   close(steal_fd(&child_end));
+  /* The init knows everything of its state but its pid as the host sees it. */
+  char pid_text[24];
+  snprintf(pid_text, sizeof pid_text, "%d", (int)c->pid);
   if (write_id_maps(c) < 0 || cgroup_create(c->spec, c->id, c->pid, &c->cgroup) < 0 ||
       apply_resources(c) < 0 || (state = container_state_json(c, "creating")) == NULL ||
-      run_runtime_hooks(c, state) < 0 || sync_send(c->sync_fd, SYNC_GO, state) < 0 ||
+      run_runtime_hooks(c, state) < 0 || sync_send(c->sync_fd, SYNC_GO, pid_text) < 0 ||
       (c->spec->process.terminal && (c->terminal = sync_receive_fd(c->sync_fd)) < 0) ||
       sync_wait(c->sync_fd, SYNC_CREATED, &c->failure_status, &eof, NULL) < 0)
     goto fail;

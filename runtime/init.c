@@ -113,10 +113,16 @@ static int
 set_up_container(struct init_context *ctx, int *exit_code)
 {
   int eof;
-  if (sync_wait(ctx->sync_fd, SYNC_GO, exit_code, &eof, &ctx->state_json) < 0)
+  _cleanup_free_ char *pid_text = NULL;
+  if (sync_wait(ctx->sync_fd, SYNC_GO, exit_code, &eof, &pid_text) < 0)
     return -1;
-  if (eof)
+  if (eof || pid_text == NULL)
     return fail("the runtime went away");
+  /* The state for our hooks: our copy of the container, with the pid the host knows. */
+  ctx->container->pid = (pid_t)atoi(pid_text);
+  ctx->state_json = container_state_json(ctx->container, "created");
+  if (ctx->state_json == NULL)
+    return -1;
   /* Where our cgroups are on the host, read before a cgroup namespace hides it. */
   ctx->cgroups = malloc(sizeof *ctx->cgroups);
   if (ctx->cgroups == NULL || cgroup_read_layout("self", ctx->cgroups) < 0)

@@ -11,6 +11,7 @@
 #include "container.h"
 
 struct init_context {
+  struct container *container; /* the runtime's view, copied into our memory by clone */
   struct spec *spec;
   struct container_options options;
   char *state_json;      /* the state, for the createContainer and startContainer hooks */
