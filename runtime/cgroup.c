@@ -217,6 +217,10 @@ container_cgroup_path(const struct spec *spec, const char *id, const char *own, 
   }
   if (strstr(path, "..") != NULL)
     return fail("linux.cgroupsPath: must not contain '..'");
+  if (strchr(path, ':') != NULL)
+    return fail("linux.cgroupsPath: '%s' is systemd's slice:prefix:name form, which needs "
+                "--systemd-cgroup, and that is not supported by pieces-run yet",
+                path);
   int n = *path == '/' ? snprintf(out, size, "%s", path)
                        : snprintf(out, size, "%s/%s", strcmp(own, "/") ? own : "", path);
   if (n < 0 || (size_t)n >= size)

@@ -117,6 +117,10 @@ lifecycle_create(const struct global_options *g, const struct create_request *re
   struct spec *spec = NULL;
   req.options.exec_fifo = -1;
   *statefd = -1;
+  *rootfd = -1;
+  if (g->systemd_cgroup)
+    return fail("--systemd-cgroup: systemd's cgroup manager is not supported by pieces-run "
+                "yet; let the engine use cgroupfs");
   *rootfd = state_open_root(g->root, true);
   if (*rootfd < 0 || bundle_resolve(req.bundle, bundle, sizeof bundle) < 0 ||
       spec_load(bundle, &spec) < 0)

@@ -290,3 +290,14 @@ PY
   wait || true
   [ "$(pr list -q | grep -c "^$ID\$")" -eq 1 ]
 }
+
+@test "--systemd-cgroup and systemd's cgroupsPath form are refused clearly" {
+  run "$PIECES_RUN" --root "$ROOT" --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--systemd-cgroup: systemd's cgroup manager is not supported by pieces-run yet"* ]]
+  set_config "$BUNDLE" 'c["linux"]["cgroupsPath"] = "system.slice:pieces:x"'
+  run "$PIECES_RUN" --root "$ROOT" create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"is systemd's slice:prefix:name form"* ]]
+  [ ! -e "$ROOT/$ID" ]
+}
