@@ -24,20 +24,12 @@
 #define OCI_VERSION_MAX "1.0.2"
 
 static const char features_usage[] =
-    "NAME:\n"
-    "   pieces-run features - show the features of the runtime\n"
+    "usage: pieces-run features\n"
     "\n"
-    "USAGE:\n"
-    "   pieces-run features\n"
-    "\n"
-    "DESCRIPTION:\n"
-    "   Prints the runtime-spec's features document as JSON: the config.json versions,\n"
-    "   hooks, mount options, namespaces and capabilities pieces-run accepts, and which\n"
-    "   of cgroups, seccomp, AppArmor, SELinux, Intel RDT and id-mapped mounts it\n"
-    "   implements.  Capabilities are those of the running kernel that libcap names.\n"
-    "\n"
-    "OPTIONS:\n"
-    "   --help, -h  show this help\n";
+    "Print the runtime-spec's features document as JSON: the config.json versions,\n"
+    "hooks, mount options, namespaces and capabilities pieces-run accepts, and which\n"
+    "of cgroups, seccomp, AppArmor, SELinux, Intel RDT and id-mapped mounts it\n"
+    "implements.  Capabilities are those of the running kernel that libcap names.\n";
 
 static const char *const hook_names[] = {
     "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",

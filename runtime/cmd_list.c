@@ -20,21 +20,14 @@
 #include <unistd.h>
 
 static const char list_usage[] =
-    "NAME:\n"
-    "   pieces-run list - list the containers\n"
+    "usage: pieces-run list [--format table|json] [--quiet]\n"
     "\n"
-    "USAGE:\n"
-    "   pieces-run list [command options]\n"
+    "List the containers whose state is under the --root directory, with their\n"
+    "process, status, bundle, creation time and owner.  Containers still being\n"
+    "created are not shown.\n"
     "\n"
-    "DESCRIPTION:\n"
-    "   Lists the containers whose state is under the --root directory, with their\n"
-    "   process, status, bundle, creation time and owner.  Containers still being\n"
-    "   created are not shown.\n"
-    "\n"
-    "OPTIONS:\n"
-    "   --format value, -f value  table or json (default: table)\n"
-    "   --quiet, -q               print only the container IDs\n"
-    "   --help, -h                show this help\n";
+    "  -f, --format FORMAT   table or json (default: table)\n"
+    "  -q, --quiet           print only the container IDs\n";
 
 struct list_entry {
   struct container_state state;

@@ -29,21 +29,14 @@ extern char **environ;
 #define CMDLINE_MAX_SHOW 4096
 
 static const char ps_usage[] =
-    "NAME:\n"
-    "   pieces-run ps - show the processes of a container\n"
+    "usage: pieces-run ps [--format table|json] ID [PS_OPTIONS...]\n"
     "\n"
-    "USAGE:\n"
-    "   pieces-run ps [command options] <container-id> [ps options]\n"
+    "List the processes in the container's cgroup, by their pid on the host.  The\n"
+    "table shows each pid and its command line; given PS_OPTIONS, it shows the rows\n"
+    "of 'ps PS_OPTIONS' whose PID column is one of the container's, e.g.\n"
+    "'pieces-run ps ID -o pid,user,etime,args'.\n"
     "\n"
-    "DESCRIPTION:\n"
-    "   Lists the processes in the container's cgroup, by their pid on the host.\n"
-    "   The table shows each pid and its command line; given ps options, it shows\n"
-    "   instead the rows of 'ps <ps options>' whose PID column is one of the\n"
-    "   container's, e.g. 'pieces-run ps ID -o pid,user,etime,args'.\n"
-    "\n"
-    "OPTIONS:\n"
-    "   --format value, -f value  table or json: a JSON array of pids (default: table)\n"
-    "   --help, -h                show this help\n";
+    "  -f, --format FORMAT   table, or json: a JSON array of pids (default: table)\n";
 
 struct pid_list {
   pid_t *pids;

@@ -17,28 +17,18 @@
 #include <unistd.h>
 
 static const char spec_usage[] =
-    "NAME:\n"
-    "   pieces-run spec - write a default config.json into a bundle\n"
+    "usage: pieces-run spec [--bundle DIR] [--rootless]\n"
     "\n"
-    "USAGE:\n"
-    "   pieces-run spec [command options]\n"
+    "Write DIR/config.json for a container that runs 'sh' on a terminal in\n"
+    "DIR/rootfs, mounted read-only, with new pid, network, ipc, uts, mount and\n"
+    "cgroup namespaces, the standard mounts, masked and read-only paths, and the\n"
+    "capabilities AUDIT_WRITE, KILL and NET_BIND_SERVICE.  An existing config.json\n"
+    "is never overwritten.\n"
     "\n"
-    "DESCRIPTION:\n"
-    "   Writes BUNDLE/config.json for a container that runs 'sh' on a terminal in\n"
-    "   BUNDLE/rootfs, mounted read-only, with new pid, network, ipc, uts, mount and\n"
-    "   cgroup namespaces, the standard mounts, masked and read-only paths, and the\n"
-    "   capabilities AUDIT_WRITE, KILL and NET_BIND_SERVICE.  Edit it to taste: for\n"
-    "   example set process.terminal to false to run without a terminal, as\n"
-    "   'pieces-run run' needs when its stdin is not one.\n"
-    "\n"
-    "   An existing config.json is never overwritten.\n"
-    "\n"
-    "OPTIONS:\n"
-    "   --bundle value, -b value  the bundle directory (default: the current directory)\n"
-    "   --rootless                a config for a user without privileges: a user\n"
-    "                             namespace mapping root to the caller, no network\n"
-    "                             namespace, /sys bound from the host, no cgroup rules\n"
-    "   --help, -h                show this help\n";
+    "  -b, --bundle DIR   the bundle directory (default: the current directory)\n"
+    "      --rootless     a config for a user without privileges: a user namespace\n"
+    "                     mapping root to the caller, no network namespace, /sys\n"
+    "                     bound from the host, no cgroup rules\n";
 
 /* Link the finished TEMP to config.json in DIRFD unless config.json exists by then. */
 static int
