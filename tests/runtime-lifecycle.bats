@@ -301,3 +301,30 @@ PY
   [[ "$output" == *"is systemd's slice:prefix:name form"* ]]
   [ ! -e "$ROOT/$ID" ]
 }
+
+start_console_receiver() {
+  SOCKET="$BATS_TEST_TMPDIR/console.sock"
+  python3 "$TOP/tests/lib/console_receiver.py" "$SOCKET" "$BATS_TEST_TMPDIR/console.out" "$1" 3>&- &
+  RECEIVER=$!
+  for _ in $(seq 50); do [ -e "$SOCKET.ready" ] && break; sleep 0.1; done
+}
+
+@test "--console-socket: the pty master goes to the receiver, which talks to the container" {
+  set_config "$BUNDLE" '
+c["process"]["terminal"] = True
+c["process"]["args"] = ["sh", "-c", "read line; echo got:$line; tty"]'
+  start_console_receiver $'hello\n'
+  pr create --bundle "$BUNDLE" --console-socket "$SOCKET" "$ID"
+  pr start "$ID"
+  wait "$RECEIVER"
+  grep -q "got:hello" "$BATS_TEST_TMPDIR/console.out"
+  grep -q "/dev/pts/0" "$BATS_TEST_TMPDIR/console.out"
+}
+
+@test "exec --tty --console-socket --detach: a terminal for a process in the container" {
+  pr run -d --bundle "$BUNDLE" "$ID"
+  start_console_receiver $'exec-input\n'
+  pr exec --tty --detach --console-socket "$SOCKET" "$ID" sh -c 'read l; echo exec-got:$l; exit 0'
+  wait "$RECEIVER"
+  grep -q "exec-got:exec-input" "$BATS_TEST_TMPDIR/console.out"
+}
