@@ -1,37 +1,47 @@
-/* pieces-build: make an OCI bundle from a Piecefile.
+/* pieces-build: make OCI bundles from Piecefiles, and manage the ones in the store.
  *
- *   pieces-build [-o OUTDIR] [-t NAME] [-q] DIR
+ *   pieces-build [-o OUTDIR] [-t NAME] [-q] [--build-arg NAME=VALUE]... [--runtime PATH] DIR
+ *   pieces-build --check [--build-arg NAME=VALUE]... DIR
+ *   pieces-build list [--format table|json]
+ *   pieces-build rm NAME...
+ *   pieces-build prune
  *
- * Exit status: 0 on success, 1 when the build failed, 2 for a bad command line,
- * 128 + N when stopped by signal N (SIGINT, SIGTERM).  On any failure nothing is
- * published and an earlier bundle at the destination is left as it was.
+ * Exit status: 0 on success, 1 on failure, 2 for a bad command line, the status of a
+ * RUN step that failed, 128 + N when stopped by signal N (SIGINT, SIGTERM).  On any
+ * failure of a build nothing is published and an earlier bundle at the destination is
+ * left as it was.
  */
-#include <curl/curl.h>
-#include <getopt.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "build.h"
+#include "commands.h"
 #include "error.h"
 #include "log.h"
 #include "signals.h"
 
-static void
+void
 usage(FILE *out)
 {
-  fputs("usage: pieces-build [-o OUTDIR] [-t NAME] [-q] DIR\n"
+  fputs("usage: pieces-build [OPTIONS] DIR\n"
+        "       pieces-build --check [--build-arg NAME=VALUE]... DIR\n"
+        "       pieces-build list [--format table|json]\n"
+        "       pieces-build rm NAME...\n"
+        "       pieces-build prune\n"
         "\n"
         "Build an OCI bundle (rootfs/ and config.json) from DIR/Piecefile and print its\n"
-        "path.\n"
+        "path; or list, remove and prune what the store holds.\n"
         "\n"
-        "  -o, --output OUTDIR  write the bundle to OUTDIR instead of the store\n"
-        "  -t, --tag NAME       name the bundle NAME instead of after the tarball\n"
-        "  -q, --quiet          no progress bar and no notes, only errors and warnings\n"
-        "  -h, --help           show this help\n"
+        "  -o, --output OUTDIR        write the bundle to OUTDIR instead of the store\n"
+        "  -t, --tag NAME             name the bundle NAME instead of after the tarball\n"
+        "  -q, --quiet                no progress bar and no notes, only errors and warnings\n"
+        "      --build-arg NAME=VALUE set an ARG (NAME alone: its value from the environment)\n"
+        "      --runtime PATH         run RUN steps with this OCI runtime (runc, crun, ...)\n"
+        "                             instead of pieces-run\n"
+        "      --check                only check the Piecefile and COPY sources; no network\n"
+        "  -h, --help                 show this help\n"
         "\n"
         "The store is $PIECES_STORE/bundles, else /var/lib/pieces/bundles for root,\n"
         "else $XDG_DATA_HOME/pieces/bundles (~/.local/share/pieces/bundles).\n",
@@ -50,56 +60,13 @@ raise_fd_limit(void)
   }
 }
 
-static int
-exit_status_after_failure(void)
-{
-  int signo = signals_received();
-
-  if (signo == 0)
-    return 1;
-  log_error("interrupted by %s; nothing was published", signo == SIGINT ? "SIGINT" : "SIGTERM");
-  return 128 + signo;
-}
-
 int
 main(int argc, char **argv)
 {
-  static const struct option long_options[] = {
-      {"output", required_argument, NULL, 'o'},
-      {"tag", required_argument, NULL, 't'},
-      {"quiet", no_argument, NULL, 'q'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0},
-  };
-  struct build_options options = {0};
-  char *bundle = NULL;
-  int c;
-
-  while ((c = getopt_long(argc, argv, "o:t:qh", long_options, NULL)) != -1) {
-    switch (c) {
-    case 'o':
-      options.output = optarg;
-      break;
-    case 't':
-      options.name = optarg;
-      break;
-    case 'q':
-      log_set_quiet(true);
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    default:
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (optind != argc - 1 || argv[optind][0] == '\0' ||
-      (options.output && options.output[0] == '\0')) {
-    usage(stderr);
-    return 2;
-  }
-  options.directory = argv[optind];
+  static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+  } commands[] = {{"list", cmd_list}, {"rm", cmd_rm}, {"prune", cmd_prune}};
 
   /* libarchive converts pax (UTF-8) names to the locale's charset; with plain "C" any
    * non-ASCII name would fail to convert. */
@@ -111,26 +78,9 @@ main(int argc, char **argv)
     log_error("%s", error_message());
     return 1;
   }
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    log_error("cannot initialise libcurl");
-    return 1;
-  }
-
-  if (build_run(&options, &bundle) < 0) {
-    int status;
-
-    if (!signals_received())
-      log_error("%s", error_message());
-    status = exit_status_after_failure();
-    curl_global_cleanup();
-    return status;
-  }
-  curl_global_cleanup();
-  if (printf("%s\n", bundle) < 0 || fflush(stdout) != 0) {
-    log_error("write the bundle path to stdout: %m");
-    free(bundle);
-    return 1;
-  }
-  free(bundle);
-  return 0;
+  /* A build directory named like a command is written ./list. */
+  for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  return cmd_build(argc, argv);
 }

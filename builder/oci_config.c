@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cleanup.h"
 #include "error.h"
 #include "oci_config.h"
@@ -39,18 +40,21 @@ static const struct mount_default default_mounts[] = {
      {"nosuid", "noexec", "nodev", "relatime", "ro", NULL}},
 };
 
+/* A RUN step resolves names with the host's resolver configuration, as docker build
+ * does; read-only, so the step cannot change the host's. */
+static const struct mount_default resolv_conf_mount = {
+    "/etc/resolv.conf",
+    "bind",
+    "/etc/resolv.conf",
+    {"rbind", "ro", "nosuid", "nodev", "noexec", NULL},
+};
+
 /* podman's default set: enough for package managers and daemons that drop privileges,
  * without the ones that reach the host (SYS_ADMIN, NET_ADMIN, SYS_MODULE, ...). */
 static const char *const default_capabilities[] = {
     "CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",     "CAP_FSETID",
     "CAP_KILL",    "CAP_NET_BIND_SERVICE", "CAP_SETFCAP",    "CAP_SETGID",
     "CAP_SETPCAP", "CAP_SETUID",           "CAP_SYS_CHROOT", NULL,
-};
-
-static const char *const default_env[] = {
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "TERM=xterm",
-    NULL,
 };
 
 static const char *const default_namespaces[] = {"pid", "network", "ipc", "uts", "mount", NULL};
@@ -97,48 +101,83 @@ string_array(const char *const *strings)
 }
 
 static json_t *
+make_user(const struct image_user *user)
+{
+  json_t *object =
+      json_pack("{s:I, s:I}", "uid", (json_int_t)user->uid, "gid", (json_int_t)user->gid);
+  json_t *gids;
+
+  /* runc spec leaves additionalGids out when there are none. */
+  if (object == NULL || user->n_additional_gids == 0)
+    return object;
+  gids = json_array();
+  for (size_t i = 0; gids && i < user->n_additional_gids; i++)
+    if (json_array_append_new(gids, json_integer(user->additional_gids[i])) < 0) {
+      json_decref(gids);
+      gids = NULL;
+    }
+  if (json_object_set_new(object, "additionalGids", gids) < 0) {
+    json_decref(object);
+    return NULL;
+  }
+  return object;
+}
+
+static json_t *
 make_process(const struct oci_config_input *input)
 {
   return json_pack(
-      "{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o}, s:[{s:s, s:i, s:i}], "
-      "s:b}",
-      "terminal", 0, "user", "uid", 0, "gid", 0, "args",
-      string_array((const char *const *)input->args), "env", string_array(default_env), "cwd",
-      "/", "capabilities", "bounding", string_array(default_capabilities), "effective",
+      "{s:b, s:o, s:o, s:o, s:s, s:{s:o, s:o, s:o}, s:[{s:s, s:i, s:i}], s:b}", "terminal", 0,
+      "user", make_user(input->user), "args", string_array((const char *const *)input->args),
+      "env", string_array((const char *const *)input->env), "cwd", input->cwd, "capabilities",
+      "bounding", string_array(default_capabilities), "effective",
       string_array(default_capabilities), "permitted", string_array(default_capabilities),
       "rlimits", "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024, "noNewPrivileges", 1);
 }
 
 static json_t *
-make_mounts(void)
+make_mount(const struct mount_default *m)
+{
+  json_t *mount = json_pack("{s:s, s:s, s:s}", "destination", m->destination, "type", m->type,
+                            "source", m->source);
+
+  /* runc spec leaves "options" out when there are none (/proc). */
+  if (mount && m->options[0] &&
+      json_object_set_new(mount, "options", string_array(m->options)) < 0) {
+    json_decref(mount);
+    return NULL;
+  }
+  return mount;
+}
+
+static json_t *
+make_mounts(const struct oci_config_input *input)
 {
   json_t *mounts = json_array();
 
   for (size_t i = 0; mounts && i < sizeof default_mounts / sizeof *default_mounts; i++) {
-    const struct mount_default *m = &default_mounts[i];
-    json_t *mount = json_pack("{s:s, s:s, s:s}", "destination", m->destination, "type", m->type,
-                              "source", m->source);
-
-    /* runc spec leaves "options" out when there are none (/proc). */
-    if (mount && m->options[0] &&
-        json_object_set_new(mount, "options", string_array(m->options)) < 0) {
-      json_decref(mount);
-      mount = NULL;
-    }
-    if (json_array_append_new(mounts, mount) < 0) {
+    if (json_array_append_new(mounts, make_mount(&default_mounts[i])) < 0) {
       json_decref(mounts);
       return NULL;
     }
+  }
+  if (mounts && input->for_run && input->resolv_conf &&
+      json_array_append_new(mounts, make_mount(&resolv_conf_mount)) < 0) {
+    json_decref(mounts);
+    return NULL;
   }
   return mounts;
 }
 
 static json_t *
-make_namespaces(void)
+make_namespaces(const struct oci_config_input *input)
 {
   json_t *namespaces = json_array();
 
   for (size_t i = 0; namespaces && default_namespaces[i]; i++) {
+    /* A RUN step shares the host's network, so that it can download. */
+    if (input->for_run && strcmp(default_namespaces[i], "network") == 0)
+      continue;
     if (json_array_append_new(namespaces, json_pack("{s:s}", "type", default_namespaces[i])) <
         0) {
       json_decref(namespaces);
@@ -149,60 +188,53 @@ make_namespaces(void)
 }
 
 static json_t *
+make_annotations(const struct oci_config_input *input)
+{
+  json_t *annotations = json_pack("{s:s, s:s}", "org.opencontainers.image.source",
+                                  input->source_url, "org.pieces.rootfs.sha256", input->sha256);
+
+  for (size_t i = 0; annotations && input->labels && i < input->labels->n; i++) {
+    const struct kv *label = &input->labels->items[i];
+
+    if (json_object_set_new(annotations, label->key, json_string(label->value)) < 0) {
+      json_decref(annotations);
+      return NULL;
+    }
+  }
+  return annotations;
+}
+
+static json_t *
 make_config(const struct oci_config_input *input)
 {
   char hostname[HOST_NAME_LIMIT + 1];
 
-  snprintf(hostname, sizeof hostname, "%s", input->name);
+  snprintf(hostname, sizeof hostname, "%s", input->hostname);
   return json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:{s:{s:[{s:b, s:s}]}, s:o, s:o, s:o}, "
-                   "s:{s:s, s:s}}",
+                   "s:o}",
                    "ociVersion", "1.0.2", "process", make_process(input), "root", "path",
-                   "rootfs", "readonly", 0, "hostname", hostname, "mounts", make_mounts(),
+                   "rootfs", "readonly", 0, "hostname", hostname, "mounts", make_mounts(input),
                    "linux", "resources", "devices", "allow", 0, "access", "rwm", "namespaces",
-                   make_namespaces(), "maskedPaths", string_array(masked_paths),
+                   make_namespaces(input), "maskedPaths", string_array(masked_paths),
                    "readonlyPaths", string_array(readonly_paths), "annotations",
-                   "org.opencontainers.image.source", input->source_url,
-                   "org.pieces.rootfs.sha256", input->sha256);
-}
-
-static int
-write_all(int fd, const char *data, size_t size)
-{
-  while (size > 0) {
-    ssize_t n = write(fd, data, size);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    data += n;
-    size -= n;
-  }
-  return 0;
+                   make_annotations(input));
 }
 
 int
 oci_config_write(int bundlefd, const struct oci_config_input *input)
 {
-  static const char temporary[] = "config.json.tmp";
   _cleanup_json_ json_t *config = make_config(input);
   _cleanup_free_ char *text = NULL;
-  _cleanup_close_ int fd = -1;
+  size_t len;
 
   if (config == NULL)
     return fail("build config.json: out of memory");
-  /* No JSON_SORT_KEYS: the order above is the order of `runc spec`, and it is fixed. */
+  /* No JSON_SORT_KEYS: the order above is the order of `runc spec`, and it is fixed.
+   * JSON_ENSURE_ASCII is left out too: labels and arguments keep their UTF-8. */
   text = json_dumps(config, JSON_INDENT(2));
   if (text == NULL)
     return fail("build config.json: out of memory");
-  fd = openat(bundlefd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return fail_errno("create %s", temporary);
-  if (write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0)
-    return fail_errno("write %s", temporary);
-  if (close(steal_fd(&fd)) < 0)
-    return fail_errno("write %s", temporary);
-  if (renameat(bundlefd, temporary, bundlefd, "config.json") < 0)
-    return fail_errno("rename %s to config.json", temporary);
-  return 0;
+  len = strlen(text);
+  text[len] = '\n'; /* the NUL becomes the final newline; text is not a string after */
+  return atomic_file_write(bundlefd, "config.json", text, len + 1, 0644);
 }

@@ -1,16 +1,15 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "error.h"
+#include "resolve.h"
 #include "rootfs_write.h"
 
 /* How an entry's parent is reached: symlinks are followed only while they stay below
@@ -30,17 +29,9 @@ struct rootfs_deferred_dir {
 static int
 open_beneath(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
 {
-  struct open_how how = {.flags = flags | O_CLOEXEC, .resolve = resolve};
-  int fd = -1;
-
   /* RESOLVE_BENEATH answers EAGAIN when a rename raced with the lookup; nothing else
-   * writes this tree, so a few retries are plenty. */
-  for (int tries = 0; tries < 8; tries++) {
-    fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-    if (fd >= 0 || errno != EAGAIN)
-      break;
-  }
-  return fd;
+   * writes this tree, so resolve_open's few retries are plenty. */
+  return resolve_open(dirfd, path, flags, resolve);
 }
 
 static int
@@ -79,12 +70,12 @@ make_parents(struct rootfs_writer *w, char *parent)
 
     if (slash)
       *slash = '\0';
-    fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, RESOLVE_PARENT);
+    fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, w->resolve);
     if (fd < 0 && errno == ENOENT) {
       /* Owned by whoever builds (root), mode 0755 as tar makes implied directories. */
       if (mkdirat(previous, component, 0755) < 0 && errno != EEXIST)
         return fail_errno("create directory '%s'", parent);
-      fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, RESOLVE_PARENT);
+      fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, w->resolve);
     }
     if (fd < 0)
       return explain_parent_failure(parent);
@@ -108,14 +99,14 @@ open_parent(struct rootfs_writer *w, const char *path, const char **leaf)
 
   if (slash == NULL) {
     *leaf = path;
-    fd = open_beneath(w->rootfd, ".", O_PATH | O_DIRECTORY, RESOLVE_PARENT);
+    fd = open_beneath(w->rootfd, ".", O_PATH | O_DIRECTORY, w->resolve);
     return fd >= 0 ? fd : fail_errno("open the root filesystem");
   }
   *leaf = slash + 1;
   parent = strndup(path, slash - path);
   if (parent == NULL)
     return fail("out of memory");
-  fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, RESOLVE_PARENT);
+  fd = open_beneath(w->rootfd, parent, O_PATH | O_DIRECTORY, w->resolve);
   if (fd >= 0)
     return fd;
   if (errno == ENOENT)
@@ -226,7 +217,15 @@ rootfs_writer_init(struct rootfs_writer *w, int rootfd)
 {
   memset(w, 0, sizeof *w);
   w->rootfd = rootfd;
+  w->resolve = RESOLVE_PARENT;
   w->restore_owner = geteuid() == 0;
+}
+
+void
+rootfs_writer_init_image(struct rootfs_writer *w, int rootfd)
+{
+  rootfs_writer_init(w, rootfd);
+  w->resolve = RESOLVE_IMAGE;
 }
 
 void
@@ -283,6 +282,41 @@ rootfs_make_directory(struct rootfs_writer *w, const char *path, const struct ro
   if (apply_owner(w, fd, meta) < 0 || apply_xattrs(w, fd, meta) < 0)
     return -1;
   fill_times(times, meta);
+  return defer_directory(w, path, meta->mode, times);
+}
+
+int
+rootfs_enter_directory(struct rootfs_writer *w, const char *path,
+                       const struct rootfs_meta *meta, bool *created)
+{
+  _cleanup_close_ int parentfd = -1;
+  _cleanup_close_ int fd = -1;
+  struct timespec times[2];
+  const char *leaf;
+
+  *created = false;
+  fd = open_beneath(w->rootfd, path[0] ? path : ".", O_PATH | O_DIRECTORY, w->resolve);
+  if (fd >= 0)
+    return 0;
+  if (errno == ENOTDIR)
+    return fail("it, or a directory above it, exists and is not a directory");
+  if (errno != ENOENT)
+    return explain_parent_failure(path);
+  parentfd = open_parent(w, path, &leaf);
+  if (parentfd < 0)
+    return -1;
+  /* 0700 until rootfs_finish(), like rootfs_make_directory.  EEXIST here means a
+   * symlink that leads nowhere: it is not followed to create its target. */
+  if (mkdirat(parentfd, leaf, 0700) < 0)
+    return errno == EEXIST ? fail("it exists and is not a directory (a dangling symlink?)")
+                           : fail_errno("create directory");
+  fd = openat(parentfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return fail_errno("open directory");
+  if (apply_owner(w, fd, meta) < 0 || apply_xattrs(w, fd, meta) < 0)
+    return -1;
+  fill_times(times, meta);
+  *created = true;
   return defer_directory(w, path, meta->mode, times);
 }
 
@@ -424,7 +458,7 @@ rootfs_finish(struct rootfs_writer *w)
     /* Looked up as when it was made (it may have been made through one of the
      * archive's own symlinks), but the directory itself is never a link. */
     _cleanup_close_ int fd =
-        open_beneath(w->rootfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, RESOLVE_PARENT);
+        open_beneath(w->rootfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, w->resolve);
 
     if (fd < 0) {
       /* A later member replaced the directory, or a parent of it, with something

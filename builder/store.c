@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -184,26 +185,40 @@ check_replaceable(struct store_build *build)
               build->shown);
 }
 
+/* ".NAME.tmp-XXXXXX", XXXXXX random. */
 static int
-make_temporary(struct store_build *build)
+temporary_name(const char *leaf, char **name)
 {
   static const char letters[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char random[6];
+  char suffix[sizeof random + 1];
 
+  if (getrandom(random, sizeof random, 0) != sizeof random)
+    return fail_errno("getrandom");
+  for (size_t i = 0; i < sizeof random; i++)
+    suffix[i] = letters[random[i] % (sizeof letters - 1)];
+  suffix[sizeof random] = '\0';
+  if (asprintf(name, ".%s" TEMPORARY_SUFFIX "%s", leaf, suffix) < 0) {
+    *name = NULL;
+    return fail("out of memory");
+  }
+  return 0;
+}
+
+bool
+store_is_temporary_name(const char *name)
+{
+  return name[0] == '.' && strstr(name, TEMPORARY_SUFFIX) != NULL;
+}
+
+static int
+make_temporary(struct store_build *build)
+{
   for (int tries = 0; tries < 100; tries++) {
-    unsigned char random[6];
-    char suffix[sizeof random + 1];
-
-    if (getrandom(random, sizeof random, 0) != sizeof random)
-      return fail_errno("getrandom");
-    for (size_t i = 0; i < sizeof random; i++)
-      suffix[i] = letters[random[i] % (sizeof letters - 1)];
-    suffix[sizeof random] = '\0';
     free(build->temporary);
-    if (asprintf(&build->temporary, ".%s" TEMPORARY_SUFFIX "%s", build->leaf, suffix) < 0) {
-      build->temporary = NULL;
-      return fail("out of memory");
-    }
+    if (temporary_name(build->leaf, &build->temporary) < 0)
+      return -1;
     /* 0700, and it stays so as the bundle: the rootfs may hold set-user-ID binaries
      * that other users of the host must not be able to reach. */
     if (mkdirat(build->parentfd, build->temporary, 0700) == 0)
@@ -241,6 +256,10 @@ store_begin(const char *destination, struct store_build *build)
   /* Exact, whatever the umask. */
   if (fchmod(build->fd, 0700) < 0)
     return fail_errno("chmod '%s/%s'", build->parent, build->temporary);
+  /* Held until the build ends: `pieces-build prune` removes only temporary directories
+   * nobody holds, those of builds that were killed. */
+  if (flock(build->fd, LOCK_EX | LOCK_NB) < 0)
+    return fail_errno("lock '%s/%s'", build->parent, build->temporary);
   return 0;
 }
 
@@ -252,6 +271,20 @@ explain_rename_failure(struct store_build *build)
                 "(renameat2)",
                 build->shown, build->parent);
   return fail_errno("publish '%s'", build->shown);
+}
+
+static void
+remove_old_bundle(struct store_build *build)
+{
+  _cleanup_close_ int fd = openat(build->parentfd, build->temporary,
+                                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  /* Locked like any temporary directory; if a prune holds it, the prune removes it. */
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0)
+    return;
+  if (remove_tree_at(build->parentfd, build->temporary) < 0)
+    log_warning("could not remove the old bundle, now at '%s/%s': %s", build->parent,
+                build->temporary, error_message());
 }
 
 int
@@ -268,9 +301,7 @@ store_publish(struct store_build *build)
                   RENAME_EXCHANGE) < 0)
       return explain_rename_failure(build);
     /* The temporary name now holds the old bundle. */
-    if (remove_tree_at(build->parentfd, build->temporary) < 0)
-      log_warning("could not remove the old bundle, now at '%s/%s': %s", build->parent,
-                  build->temporary, error_message());
+    remove_old_bundle(build);
   }
   free(build->temporary);
   build->temporary = NULL;
@@ -309,4 +340,43 @@ store_build_release(struct store_build *build)
   free(build->temporary);
   memset(build, 0, sizeof *build);
   build->fd = build->parentfd = -1;
+}
+
+int
+store_open_bundles(int *fd, char **path)
+{
+  _cleanup_free_ char *root = NULL;
+
+  *fd = -1;
+  *path = NULL;
+  if (store_root(&root) < 0)
+    return -1;
+  *path = join(root, "/bundles");
+  if (*path == NULL)
+    return fail("out of memory");
+  *fd = open(*path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0 && errno != ENOENT)
+    return fail_errno("open the bundle store '%s'", *path);
+  return 0;
+}
+
+int
+store_hide(int dirfd, const char *name, char **hidden, int *fd)
+{
+  for (int tries = 0; tries < 100; tries++) {
+    if (temporary_name(name, hidden) < 0)
+      return -1;
+    if (renameat2(dirfd, name, dirfd, *hidden, RENAME_NOREPLACE) == 0)
+      break;
+    free(*hidden);
+    *hidden = NULL;
+    if (errno != EEXIST)
+      return fail_errno("rename");
+  }
+  if (*hidden == NULL)
+    return fail("no free temporary name");
+  *fd = openat(dirfd, *hidden, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (*fd < 0 || flock(*fd, LOCK_EX | LOCK_NB) < 0)
+    return fail_errno("open '%s'", *hidden);
+  return 0;
 }

@@ -3,7 +3,9 @@
  * A build fills a temporary directory, ".NAME.tmp-XXXXXX" (mode 0700) beside the
  * destination, and publishes it with one rename: a bundle is complete or absent, never
  * half there.  An existing bundle is swapped out with RENAME_EXCHANGE and then
- * removed, so it stays in place until the new one is.
+ * removed, so it stays in place until the new one is.  Every temporary directory is
+ * locked (flock) by the process using it; one that nobody holds was left by a build
+ * that was killed, and `pieces-build prune` removes it.
  */
 #ifndef PIECES_BUILD_STORE_H
 #define PIECES_BUILD_STORE_H
@@ -37,5 +39,14 @@ int store_publish(struct store_build *build);
 /* Remove the temporary directory (after a failure); problems become warnings. */
 void store_abort(struct store_build *build);
 void store_build_release(struct store_build *build);
+
+/* STORE/bundles, opened for reading, and its path; *fd is -1 when it does not exist
+ * yet (nothing was ever built there). */
+int store_open_bundles(int *fd, char **path);
+/* ".NAME.tmp-XXXXXX": a build's temporary directory, or what is left of one. */
+bool store_is_temporary_name(const char *name);
+/* Rename the bundle name in dirfd to a new temporary name (*hidden), so that it is gone
+ * at once for readers of the store, and open and lock it (*fd) for removal. */
+int store_hide(int dirfd, const char *name, char **hidden, int *fd);
 
 #endif

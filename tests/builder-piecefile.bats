@@ -47,7 +47,7 @@ args_of() {
 
 @test "an unknown instruction is named with its line and the known ones" {
   piecefile '# a comment' '' 'FORM_URL http://127.0.0.1/rootfs.tar.gz'
-  build_fails "./Piecefile:3: unknown instruction 'FORM_URL' (known: FROM_URL, CMD)"
+  build_fails "./Piecefile:3: unknown instruction 'FORM_URL' (known: FROM_URL, CMD, ENTRYPOINT, ENV, ARG, WORKDIR, USER, LABEL, HOSTNAME, COPY, RUN)"
 }
 
 @test "a missing FROM_URL names the file" {
@@ -120,9 +120,9 @@ args_of() {
   cd "$BATS_TEST_TMPDIR"
   run --separate-stderr "$PIECES_BUILD" context/
   [ "$status" -eq 1 ]
-  [ "$stderr" = "pieces-build: context/Piecefile:1: unknown instruction 'BOGUS' (known: FROM_URL, CMD)" ]
+  [ "$stderr" = "pieces-build: context/Piecefile:1: unknown instruction 'BOGUS' (known: FROM_URL, CMD, ENTRYPOINT, ENV, ARG, WORKDIR, USER, LABEL, HOSTNAME, COPY, RUN)" ]
   run --separate-stderr "$PIECES_BUILD" "$CONTEXT"
-  [ "$stderr" = "pieces-build: $CONTEXT/Piecefile:1: unknown instruction 'BOGUS' (known: FROM_URL, CMD)" ]
+  [ "$stderr" = "pieces-build: $CONTEXT/Piecefile:1: unknown instruction 'BOGUS' (known: FROM_URL, CMD, ENTRYPOINT, ENV, ARG, WORKDIR, USER, LABEL, HOSTNAME, COPY, RUN)" ]
 }
 
 @test "a missing Piecefile" {
@@ -137,7 +137,7 @@ args_of() {
 @test "a bad command line is a usage error (status 2)" {
   run --separate-stderr "$PIECES_BUILD"
   [ "$status" -eq 2 ]
-  [[ "$stderr" == "usage: pieces-build [-o OUTDIR] [-t NAME] [-q] DIR"* ]]
+  [[ "$stderr" == "usage: pieces-build [OPTIONS] DIR"* ]]
   run --separate-stderr "$PIECES_BUILD" -x .
   [ "$status" -eq 2 ]
   run --separate-stderr "$PIECES_BUILD" . extra
@@ -193,4 +193,29 @@ args_of() {
   [ "$status" -eq 0 ]
   [ "$(args_of "$BATS_TEST_TMPDIR/bundle")" = '["/bin/sh"]' ]
   [[ "$stderr" == *"./Piecefile: no CMD; the bundle runs /bin/sh"* ]]
+}
+
+@test "Dockerfile keywords that Piecefiles lack say what to write instead" {
+  piecefile 'FROM alpine:3.18'
+  build_fails "./Piecefile:1: unknown instruction 'FROM': a Piecefile starts from a root filesystem tarball: write FROM_URL URL"
+  piecefile 'FROM_URL http://127.0.0.1/a.tar' 'add x.tar /'
+  build_fails "./Piecefile:2: unknown instruction 'add': use COPY (ADD's URLs and archive unpacking are not supported)"
+  piecefile 'FROM_URL http://127.0.0.1/a.tar' 'EXPOSE 80'
+  build_fails "./Piecefile:2: unknown instruction 'EXPOSE': a Dockerfile instruction that Piecefiles do not support"
+}
+
+@test "steps that act on the root filesystem must come after FROM_URL" {
+  local ins
+  for ins in 'RUN true' 'COPY a /a' 'WORKDIR /x'; do
+    piecefile 'ENV A=1' "$ins" 'FROM_URL http://127.0.0.1/a.tar'
+    build_fails "./Piecefile:2: ${ins%% *} before FROM_URL: it acts on the root filesystem that FROM_URL names; put FROM_URL first"
+  done
+}
+
+@test "FROM_URL takes ARG values, declared before it" {
+  tiny_tarball
+  piecefile 'ARG WHERE' 'FROM_URL file://${WHERE}/tiny.tar.gz'
+  run --separate-stderr "$PIECES_BUILD" -q --build-arg WHERE="$BATS_TEST_TMPDIR" -o "$BATS_TEST_TMPDIR/bundle" .
+  [ "$status" -eq 0 ]
+  grep -q "\"file://$BATS_TEST_TMPDIR/tiny.tar.gz\"" "$BATS_TEST_TMPDIR/bundle/config.json"
 }
