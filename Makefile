@@ -23,7 +23,7 @@ NO_FORMAT_TRUNCATION := $(shell $(CC) -Werror -Wno-format-truncation -E -x c /de
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) -Wl,--as-needed $(LDFLAGS)
 
-RUNTIME_LIBS = jansson libcap
+RUNTIME_LIBS = jansson libcap libseccomp
 BUILDER_LIBS = libcurl libarchive jansson libcrypto
 
 RUNTIME_SRC = $(wildcard runtime/*.c)

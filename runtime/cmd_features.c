@@ -4,6 +4,7 @@
  * tests/runtime-cli-info.bats checks the lists against what config.json accepts.
  */
 #include "commands.h"
+#include "config.h"
 #include "error.h"
 #include "options.h"
 
@@ -90,13 +91,13 @@ kernel_capabilities(void)
 static json_t *
 make_linux_features(void)
 {
-  return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:{s:b}, s:{s:b}, s:{s:b}, "
+  return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, "
                    "s:{s:b}, s:{s:{s:b}}}",
                    "namespaces", string_array(namespace_names), "capabilities",
                    kernel_capabilities(), "cgroup", "v1", true, "v2", true, "systemd", false,
-                   "systemdUser", false, "rdma", false, "seccomp", "enabled", false, "apparmor",
-                   "enabled", false, "selinux", "enabled", false, "intelRdt", "enabled", false,
-                   "mountExtensions", "idmap", "enabled", false);
+                   "systemdUser", false, "rdma", false, "seccomp", config_seccomp_features(),
+                   "apparmor", "enabled", false, "selinux", "enabled", false, "intelRdt",
+                   "enabled", false, "mountExtensions", "idmap", "enabled", false);
 }
 
 static json_t *

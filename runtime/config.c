@@ -254,6 +254,7 @@ spec_free(struct spec *spec)
   config_free_strings(spec->sysctl_keys);
   config_free_strings(spec->sysctl_values);
   free(spec->mount_label);
+  config_free_seccomp(spec->seccomp);
   config_free_hooks(&spec->hooks_prestart);
   config_free_hooks(&spec->hooks_create_runtime);
   config_free_hooks(&spec->hooks_create_container);

@@ -101,6 +101,37 @@ struct hook_list {
   size_t count;
 };
 
+/* linux.seccomp, in libseccomp's terms (see seccomp.h): actions are SCMP_ACT_* values
+   with errnoRet folded in, operators enum scmp_compare, architectures SCMP_ARCH_*. */
+struct seccomp_arg {
+  unsigned index; /* 0 to 5 */
+  int op;         /* SCMP_CMP_* */
+  uint64_t value, value_two;
+};
+
+struct seccomp_rule {
+  char **names; /* NULL-terminated, at least one */
+  size_t n_names;
+  uint32_t action;
+  struct seccomp_arg *args;
+  size_t n_args;
+};
+
+struct sock_filter;
+
+struct seccomp_spec {
+  uint32_t default_action;
+  uint32_t *architectures;
+  size_t n_architectures;
+  unsigned flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  struct seccomp_rule *rules;
+  size_t n_rules;
+  /* The BPF program, compiled when the config is loaded so that whatever libseccomp
+     refuses is refused before anything is created. */
+  struct sock_filter *program;
+  unsigned short program_length;
+};
+
 struct process_spec {
   bool terminal;
   unsigned console_height, console_width;
@@ -151,6 +182,7 @@ struct spec {
   char **sysctl_keys, **sysctl_values;
   size_t n_sysctl;
   char *mount_label;
+  struct seccomp_spec *seccomp; /* NULL when linux.seccomp is absent */
 
   struct hook_list hooks_prestart, hooks_create_runtime, hooks_create_container,
       hooks_start_container, hooks_poststart, hooks_poststop;
@@ -166,6 +198,10 @@ void spec_free(struct spec *spec);
 
 /* Replace process.args with ARGV (the COMMAND of `pieces-run BUNDLE COMMAND...`). */
 int spec_override_args(struct spec *spec, char *const *argv, int argc);
+
+/* The "seccomp" object of the `features` document: the actions, operators,
+   architectures and flags linux.seccomp may use.  NULL when memory runs out. */
+json_t *config_seccomp_features(void);
 
 /* Name of a namespace type as the spec spells it ("pid", "network", ...). */
 const char *namespace_type_name(enum namespace_type type);

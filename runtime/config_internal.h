@@ -85,9 +85,11 @@ int config_parse_device_rules(json_t *linux_obj, struct spec *spec);
 int config_parse_linux(json_t *document, struct spec *spec);
 int config_parse_sysctl(json_t *linux_obj, struct spec *spec);
 int config_parse_hooks(json_t *document, struct spec *spec);
+int config_parse_seccomp(json_t *linux_obj, struct spec *spec);
 
 void config_free_process(struct process_spec *process);
 void config_free_mounts(struct mount_entry *mounts, size_t count);
 void config_free_hooks(struct hook_list *list);
+void config_free_seccomp(struct seccomp_spec *seccomp);
 
 #endif

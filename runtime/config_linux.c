@@ -1,5 +1,5 @@
 /* config.json "linux": the object that holds everything Linux-specific.  Namespaces,
- * devices and sysctl have files of their own; the plain members are read here.
+ * devices, sysctl and seccomp have files of their own; the plain members are read here.
  */
 #include <string.h>
 #include <sys/mount.h>
@@ -69,7 +69,8 @@ config_parse_linux(json_t *document, struct spec *spec)
       config_parse_sysctl(linux_obj, spec) < 0 ||
       config_get_string(linux_obj, "linux", "cgroupsPath", &spec->cgroups_path) < 0 ||
       parse_rootfs_propagation(linux_obj, spec) < 0 || parse_paths(linux_obj, spec) < 0 ||
-      config_get_string(linux_obj, "linux", "mountLabel", &spec->mount_label) < 0)
+      config_get_string(linux_obj, "linux", "mountLabel", &spec->mount_label) < 0 ||
+      config_parse_seccomp(linux_obj, spec) < 0)
     return -1;
   return 0;
 }

@@ -12,11 +12,13 @@
 
 /* Dotted JSON paths; "[]" after a name means every element of that array. */
 static const char *const unsupported_fields[] = {
-    "linux.seccomp",           "linux.resources.blockIO", "linux.resources.hugepageLimits",
-    "linux.resources.network", "linux.resources.rdma",    "linux.resources.unified",
-    "linux.intelRdt",          "linux.netDevices",        "linux.personality",
-    "linux.timeOffsets",       "linux.memoryPolicy",      "process.ioPriority",
-    "process.scheduler",       "process.execCPUAffinity", "mounts[].uidMappings",
+    "linux.resources.blockIO", "linux.resources.hugepageLimits",
+    "linux.resources.network", "linux.resources.rdma",
+    "linux.resources.unified", "linux.intelRdt",
+    "linux.netDevices",        "linux.personality",
+    "linux.timeOffsets",       "linux.memoryPolicy",
+    "process.ioPriority",      "process.scheduler",
+    "process.execCPUAffinity", "mounts[].uidMappings",
     "mounts[].gidMappings",
 };
 

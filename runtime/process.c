@@ -1,13 +1,15 @@
 /* The user's process; see process.h.
  *
  * Order matters: rlimits and groups need privileges we drop later; the bounding set
- * must be cut while we still have CAP_SETPCAP; no_new_privs comes last before exec
- * (and, once seccomp is supported, before the filter).
+ * must be cut while we still have CAP_SETPCAP; no_new_privs comes last before exec,
+ * then the seccomp filter (or, when the kernel would not let the container's user
+ * load it, before the user changes: see seccomp.c).
  */
 #include "process.h"
 #include "cleanup.h"
 #include "error.h"
 #include "inroot.h"
+#include "seccomp.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -165,8 +167,9 @@ process_find_executable(struct init_context *ctx, int *exit_code)
     /* A relative path depends on process.cwd: the exec itself will tell. */
     struct stat st;
     bool missing = name[0] == '/' && stat(name, &st) < 0 && errno == ENOENT;
-    bool directory = name[0] == '/' && !missing && stat(name, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!missing && !directory)
+    bool denied = name[0] == '/' && !missing && stat(name, &st) == 0 &&
+                  (S_ISDIR(st.st_mode) || !(st.st_mode & 0111));
+    if (!missing && !denied)
       return 0;
     /* Engines map these words to 127 and 126, as runc words them. */
     *exit_code = missing ? 127 : 126;
@@ -213,7 +216,8 @@ process_exec(struct init_context *ctx, int *exit_code)
   struct process_spec *p = &ctx->spec->process;
   *exit_code = 1;
   if (enter_cwd(ctx) < 0 || apply_rlimits(p) < 0 || drop_bounding_set(p) < 0 ||
-      change_user(p) < 0 || set_capabilities(p) < 0)
+      seccomp_filter_load(ctx->spec, SECCOMP_LOAD_BEFORE_USER) < 0 || change_user(p) < 0 ||
+      set_capabilities(p) < 0)
     return -1;
   umask(p->has_umask ? p->umask : 022);
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -224,6 +228,8 @@ process_exec(struct init_context *ctx, int *exit_code)
   if (limit_fds(ctx) < 0)
     return -1;
   sigprocmask(SIG_SETMASK, &ctx->old_mask, NULL);
+  if (seccomp_filter_load(ctx->spec, SECCOMP_LOAD_BEFORE_EXEC) < 0)
+    return -1;
   if (ctx->exec_path) {
     execve(ctx->exec_path, p->args, p->env);
     *exit_code = errno == ENOENT ? 127 : 126;

@@ -7,14 +7,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "run-tests.sh: the tests need root (namespaces, mounts, device nodes)" >&2
   exit 1
 fi
-# Without arguments: every test file but the engine ones (tests/engines-*.bats), which
-# drive podman, buildah and containerd and have their own target, make test-engines,
-# until pieces-run passes them (see README, Limitations).
-if [ $# -eq 0 ]; then
-  for f in tests/*.bats; do
-    case "$f" in tests/engines-*) ;; *) set -- "$@" "$f" ;; esac
-  done
-fi
+[ $# -gt 0 ] || set -- tests/
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # The pipe hides bats's own status; the counts below decide instead, and a run in

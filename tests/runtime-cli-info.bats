@@ -210,7 +210,7 @@ assert sorted(l["namespaces"]) == ["cgroup", "ipc", "mount", "network", "pid", "
 assert "CAP_SYS_ADMIN" in l["capabilities"] and "CAP_CHOWN" in l["capabilities"]
 assert l["cgroup"] == {"v1": True, "v2": True, "systemd": False, "systemdUser": False,
                        "rdma": False}
-assert l["seccomp"] == {"enabled": False}
+assert l["seccomp"]["enabled"] is True and "SCMP_ACT_ERRNO" in l["seccomp"]["actions"], l["seccomp"]
 assert l["apparmor"] == {"enabled": False} and l["selinux"] == {"enabled": False}
 assert l["intelRdt"] == {"enabled": False}
 assert l["mountExtensions"] == {"idmap": {"enabled": False}}

@@ -375,7 +375,6 @@ c["linux"]["namespaces"] = [{"type": "mount", "path": "/proc/1/ns/mnt"}]'
     set_config "$BUNDLE" "$expr"
     refuses "config.json: $field: not supported by pieces-run yet"
   done <<'FIELDS'
-linux.seccomp|c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO"}
 linux.resources.blockIO|c["linux"]["resources"]["blockIO"] = {"weight": 10}
 linux.resources.hugepageLimits|c["linux"]["resources"]["hugepageLimits"] = [{"pageSize": "2MB", "limit": 0}]
 linux.resources.network|c["linux"]["resources"]["network"] = {"classID": 1}
