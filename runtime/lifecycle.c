@@ -6,6 +6,7 @@
 #include "error.h"
 #include "hooks.h"
 #include "log.h"
+#include "sync.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,22 +49,9 @@ lifecycle_send_console(const char *socket_path, int master)
   _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     return fail_errno("--console-socket: connect to '%s'", socket_path);
-  char name[] = "/dev/ptmx";
-  struct iovec iov = {name, sizeof name - 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control = {0};
-  struct msghdr mh = {.msg_iov = &iov,
-                      .msg_iovlen = 1,
-                      .msg_control = control.buf,
-                      .msg_controllen = sizeof control.buf};
-  struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-  if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+  /* The message names the file, as runc's does. */
+  static const char name[] = "/dev/ptmx";
+  if (sync_send_with_fd(fd, name, sizeof name - 1, master) < 0)
     return fail_errno("--console-socket: send the terminal to '%s'", socket_path);
   return 0;
 }

@@ -81,10 +81,9 @@ sync_wait(int fd, enum sync_type expected, int *exit_code, int *eof, char **payl
 }
 
 int
-sync_send_fd(int fd, int fd_to_send)
+sync_send_with_fd(int sock, const void *data, size_t len, int fd_to_send)
 {
-  struct sync_header h = {.type = SYNC_TERMINAL};
-  struct iovec iov = {&h, sizeof h};
+  struct iovec iov = {(void *)data, len};
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
@@ -98,7 +97,14 @@ sync_send_fd(int fd, int fd_to_send)
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(cmsg), &fd_to_send, sizeof(int));
-  if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+  return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int
+sync_send_fd(int fd, int fd_to_send)
+{
+  struct sync_header h = {.type = SYNC_TERMINAL};
+  if (sync_send_with_fd(fd, &h, sizeof h, fd_to_send) < 0)
     return fail_errno("send the terminal to the runtime");
   return 0;
 }

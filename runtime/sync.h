@@ -29,6 +29,9 @@ void sync_send_error(int fd, int exit_code);
    PAYLOAD is not NULL it receives a malloc'ed copy of the payload (or NULL). */
 int sync_wait(int fd, enum sync_type expected, int *exit_code, int *eof, char **payload);
 
+/* Send LEN bytes of DATA with FD_TO_SEND attached (SCM_RIGHTS) on the socket SOCK;
+   -1 with errno set, for the caller to word the error. */
+int sync_send_with_fd(int sock, const void *data, size_t len, int fd_to_send);
 /* Send a SYNC_TERMINAL message carrying FD_TO_SEND. */
 int sync_send_fd(int fd, int fd_to_send);
 /* Wait for a SYNC_TERMINAL message and return the fd it carries (close-on-exec). */
