@@ -42,8 +42,8 @@ cmd_create(const struct global_options *g, int argc, char **argv)
   if (r != 0)
     return r > 0 ? 0 : command_failed();
   req.id = positional[0];
-  if (preserve)
-    req.options.preserve_fds = atoi(preserve);
+  if (options_parse_fd_count("create", preserve, &req.options.preserve_fds) < 0)
+    return command_failed();
   sigset_t mask;
   sigprocmask(SIG_SETMASK, NULL, &mask);
   struct container c = {.failure_status = 1};

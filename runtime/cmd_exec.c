@@ -52,6 +52,7 @@ static const char usage[] =
 
 struct exec_request {
   const char *process_file, *cwd, *user, *pid_file, *console_socket, *preserve;
+  int preserve_fds;
   int tty, detach, no_new_privs;
   const char **env, **caps, **gids;
   int n_env, n_caps, n_gids;
@@ -308,8 +309,10 @@ exec_in(const struct global_options *g, const char *id, const struct exec_reques
                         .pidfd = -1,
                         .sync_fd = -1,
                         .terminal = -1,
-                        .options.exec_fifo = -1};
-  c.options.preserve_fds = req->preserve ? atoi(req->preserve) : 0;
+                        .options.exec_fifo = -1,
+                        .options.preserve_fds = req->preserve_fds,
+                        .failure_status = 1};
+
   int status_code = 1;
   if (spawn(&c, &st, &old) < 0) {
     log_error("%s", error_message());
@@ -361,6 +364,8 @@ cmd_exec(const struct global_options *g, int argc, char **argv)
   int r = options_parse(&cl, argc, argv, positional, &n);
   if (r != 0)
     return r > 0 ? 0 : command_failed();
+  if (options_parse_fd_count("exec", req.preserve, &req.preserve_fds) < 0)
+    return command_failed();
   req.args = positional + 1;
   req.n_args = n - 1;
   return exec_in(g, positional[0], &req);

@@ -178,7 +178,7 @@ cmd_run(const struct global_options *g, int argc, char **argv)
   if (r != 0)
     return r > 0 ? 0 : command_failed();
   req.id = positional[0];
-  if (preserve)
-    req.options.preserve_fds = atoi(preserve);
+  if (options_parse_fd_count("run", preserve, &req.options.preserve_fds) < 0)
+    return command_failed();
   return detach ? run_detached(g, &req) : run_attached(g, &req, keep);
 }

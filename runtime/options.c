@@ -2,7 +2,9 @@
 #include "options.h"
 #include "error.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct option_def *
@@ -95,5 +97,22 @@ options_parse(const struct command_line *cl, int argc, char **argv, char **posit
                 cl->command);
   if (cl->max_positional >= 0 && *n > cl->max_positional)
     return fail("%s: unexpected argument '%s'", cl->command, positional[cl->max_positional]);
+  return 0;
+}
+
+int
+options_parse_fd_count(const char *command, const char *text, int *out)
+{
+  char *end;
+  long n;
+  if (text == NULL) {
+    *out = 0;
+    return 0;
+  }
+  errno = 0;
+  n = strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || n < 0 || n > 1024)
+    return fail("%s: --preserve-fds '%s': must be a number from 0 to 1024", command, text);
+  *out = (int)n;
   return 0;
 }

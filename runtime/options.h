@@ -51,4 +51,9 @@ struct command_line {
 int options_parse(const struct command_line *cl, int argc, char **argv, char **positional,
                   int *n);
 
+/* --preserve-fds N: a count of fds, 0 to 1024, or an error naming COMMAND.  A
+   negative or huge number would otherwise make the runtime keep its own fds open in
+   the container. */
+int options_parse_fd_count(const char *command, const char *text, int *out);
+
 #endif

@@ -328,3 +328,25 @@ c["process"]["args"] = ["sh", "-c", "read line; echo got:$line; tty"]'
   wait "$RECEIVER"
   grep -q "exec-got:exec-input" "$BATS_TEST_TMPDIR/console.out"
 }
+
+@test "--preserve-fds must be a count: a negative or odd value is refused, nothing is made" {
+  for value in -1 abc 99999; do
+    run pr create --preserve-fds "$value" --bundle "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"create: --preserve-fds '$value': must be a number from 0 to 1024"* ]]
+    [ ! -e "$ROOT/$ID" ]
+  done
+  pr run -d --bundle "$BUNDLE" "$ID"
+  run pr exec --preserve-fds -1 "$ID" true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"exec: --preserve-fds '-1': must be a number from 0 to 1024"* ]]
+}
+
+@test "--preserve-fds 1 passes fd 3 to the process, and nothing above it" {
+  set_config "$BUNDLE" 'c["process"]["args"] = ["ls", "/proc/self/fd"]'
+  run pr run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 3< /dev/null
+  [ "$status" -eq 0 ]
+  # 0, 1, 2, the preserved 3, and the fd ls reads the directory with.
+  [ "${#lines[@]}" -le 5 ]
+  [[ " ${lines[*]} " == *" 3 "* ]]
+}
